@@ -1,0 +1,38 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What the current synchronous run and its async continuations execute as: the Context
+ * whose variables they see, and the Task (if any) that runs them.
+ */
+export interface Frame {
+  readonly context: object;
+  readonly task: object | null;
+}
+
+/** Process-wide mutable state, shared by every copy of @tsio/core loaded in the process. */
+export interface Runtime {
+  readonly storage: AsyncLocalStorage<Frame>;
+  runningLoop: object | null;
+  loopResolver: (() => object) | null;
+  readonly tasksByLoop: WeakMap<object, Set<object>>;
+  rootFrame: Frame | null;
+}
+
+const RUNTIME_KEY = Symbol.for('tsio.runtime.v1');
+
+type GlobalWithRuntime = typeof globalThis & { [RUNTIME_KEY]?: Runtime };
+
+function createRuntime(): Runtime {
+  return {
+    storage: new AsyncLocalStorage<Frame>(),
+    runningLoop: null,
+    loopResolver: null,
+    tasksByLoop: new WeakMap(),
+    rootFrame: null,
+  };
+}
+
+const holder = globalThis as GlobalWithRuntime;
+
+/** The one runtime of this process: created by whichever copy of core loads first. */
+export const runtime: Runtime = holder[RUNTIME_KEY] ?? (holder[RUNTIME_KEY] = createRuntime());

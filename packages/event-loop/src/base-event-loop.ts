@@ -1,0 +1,538 @@
+import { _getRunningLoop, _setRunningLoop, RuntimeError } from '@tsio/core';
+import type {
+  AbstractEventLoop,
+  AbstractFuture,
+  AbstractTask,
+  Context,
+  Coro,
+  TaskFactory,
+  TaskOptions,
+} from '@tsio/core';
+import { ensureFuture, Future, isFuture, Task } from '@tsio/futures';
+import { nodeHostTimers, systemClock, type Clock, type HostTimers } from './clock.js';
+import { Handle, TimerHandle } from './handles.js';
+import { checkCallback, checkNotAsync, checkTime, describeValue } from './internal/checks.js';
+import { dropFrames } from './internal/format.js';
+import { GuestDriver, MODE_SLEEPING, MODE_STOPPED } from './internal/guest-driver.js';
+import { LoopServices } from './internal/loop-services.js';
+import { TimerHeap } from './internal/timer-heap.js';
+
+/**
+ * Options of `new BaseEventLoop(options)`: what the loop takes from its environment, so that
+ * a virtual-time loop or a test can replace it without touching globals.
+ */
+export interface BaseEventLoopOptions {
+  /** The loop's time source (`loop.time()`, timers). Default: `systemClock`. */
+  clock?: Clock;
+  /** How the loop sleeps, yields and wakes on the host. Default: `nodeHostTimers`. */
+  hostTimers?: HostTimers;
+  /**
+   * How long (seconds) the loop may chain iterations through the microtask queue before it
+   * yields to Node with setImmediate so that I/O is polled. Default: 0.001.
+   */
+  timeSlice?: number;
+}
+
+type AnyCallback = (...args: never[]) => unknown;
+
+/** The done callback of runUntilComplete: stops the future's loop. */
+function stopLoopOfFuture(future: AbstractFuture<unknown>): void {
+  future.getLoop().stop();
+}
+
+/**
+ * An event loop that schedules callbacks and timers and runs futures and tasks, as a guest on
+ * Node's own event loop; it has no I/O (its I/O methods reject with NotImplementedError:
+ * `EventLoop` from `@tsio/transports` adds them).
+ *
+ * `runForever()` returns a promise. While callbacks are ready, iterations chain through the
+ * microtask queue for about `timeSlice` (1 ms), then the loop yields to Node with setImmediate
+ * so I/O is polled; when only timers remain it sleeps in one host setTimeout; when nothing is
+ * pending it waits for a `callSoon`. While running it keeps the Node process alive (a ref'd
+ * host timer, released when it stops), as a running asyncio loop blocks its thread.
+ *
+ * Scheduling with an explicit Context uses separate methods: `callSoonWithContext(context,
+ * cb, ...args)`, `callLaterWithContext`, `callAtWithContext` (asyncio's `context=` keyword).
+ *
+ * @example
+ * ```ts
+ * const loop = new BaseEventLoop();
+ * loop.callSoon(() => console.log('soon'));
+ * loop.callLater(0.01, () => loop.stop());
+ * await loop.runForever();
+ * loop.close();
+ * ```
+ *
+ * Python parity: `asyncio.BaseEventLoop`
+ */
+export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
+  private _ready: Handle[] = [];
+  private _spare: Handle[] = [];
+  private readonly _timers = new TimerHeap<TimerHandle>();
+  private readonly _clock: Clock;
+  private readonly _driver: GuestDriver;
+  private _closed = false;
+  private _stopping = false;
+  private _taskFactory: TaskFactory | null = null;
+
+  /**
+   * Creates a loop (not running, not closed).
+   *
+   * @param options - `clock`, `hostTimers`, `timeSlice`; see `BaseEventLoopOptions`
+   * @throws TypeError if `timeSlice` is not a non-negative number.
+   */
+  constructor(options: BaseEventLoopOptions = {}) {
+    super();
+    const timeSlice = options.timeSlice ?? 0.001;
+    if (typeof timeSlice !== 'number' || !(timeSlice >= 0)) {
+      throw new TypeError(
+        `timeSlice must be a number of seconds >= 0, got ${describeValue(timeSlice)}`,
+      );
+    }
+    this._clock = options.clock ?? systemClock;
+    this._driver = new GuestDriver(
+      this,
+      this._clock,
+      options.hostTimers ?? nodeHostTimers,
+      timeSlice * 1000,
+    );
+  }
+
+  // ---------------------------------------------------------------- running and stopping
+
+  /**
+   * Runs the loop until `stop()` is called; resolves then. If `stop()` was called before,
+   * runs one iteration and resolves.
+   *
+   * @throws RuntimeError (as a rejection) "Event loop is closed", "This event loop is already
+   *   running", or "Cannot run the event loop while another loop is running".
+   *
+   * Python parity: `loop.run_forever`
+   */
+  runForever(): Promise<void> {
+    try {
+      this._checkClosed();
+      this._checkRunning();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    _setRunningLoop(this);
+    return this._driver.start();
+  }
+
+  /**
+   * Runs the loop until `future` is done and returns its result (or throws its exception). A
+   * coroutine function or a promise is wrapped in a Task first.
+   *
+   * @throws RuntimeError (as a rejection) "Event loop stopped before Future completed." when
+   *   `stop()` ends the run first, plus the errors of `runForever`.
+   * @throws ValueError (as a rejection) if `future` belongs to another loop.
+   *
+   * Python parity: `loop.run_until_complete`
+   */
+  runUntilComplete<T>(future: PromiseLike<T> | Coro<T>): Promise<T> {
+    let target: AbstractFuture<T>;
+    try {
+      this._checkClosed();
+      this._checkRunning();
+      target = ensureFuture(future, { loop: this });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    target.addDoneCallback(stopLoopOfFuture);
+    return this._runUntilDone(target, !isFuture(future));
+  }
+
+  private async _runUntilDone<T>(future: AbstractFuture<T>, newTask: boolean): Promise<T> {
+    try {
+      await this.runForever();
+    } catch (error) {
+      // The task we created is done with an error the caller will not see: mark it retrieved.
+      if (newTask && future.done() && !future.cancelled()) future.exception();
+      throw error;
+    } finally {
+      future.removeDoneCallback(stopLoopOfFuture);
+    }
+    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+    return future.result();
+  }
+
+  /**
+   * Stops the loop: the handles of the current iteration still run, then `runForever`
+   * resolves. Called before `runForever`, makes the next run do one iteration.
+   *
+   * Python parity: `loop.stop`
+   */
+  stop(): void {
+    this._stopping = true;
+    if (this._driver.mode >= MODE_SLEEPING) this._driver.wake();
+  }
+
+  /**
+   * Tells whether the loop is running.
+   *
+   * Python parity: `loop.is_running`
+   */
+  isRunning(): boolean {
+    return this._driver.mode !== MODE_STOPPED;
+  }
+
+  /**
+   * Tells whether the loop was closed.
+   *
+   * Python parity: `loop.is_closed`
+   */
+  isClosed(): boolean {
+    return this._closed;
+  }
+
+  /**
+   * Closes the loop: drops pending callbacks and timers, removes signal handlers and shuts
+   * the default executor down without waiting. Does nothing if already closed.
+   *
+   * @throws RuntimeError "Cannot close a running event loop".
+   *
+   * Python parity: `loop.close`
+   */
+  close(): void {
+    if (this.isRunning()) throw new RuntimeError('Cannot close a running event loop');
+    if (this._closed) return;
+    this._closed = true;
+    this._ready = [];
+    this._spare = [];
+    this._timers.clear();
+    this._signals.clear();
+    this._executorShutdownCalled = true;
+    const executor = this._defaultExecutor;
+    if (executor !== null) {
+      this._defaultExecutor = null;
+      Promise.resolve(executor.shutdown({ wait: false })).catch((error: unknown) => {
+        this.callExceptionHandler({
+          message: 'Error shutting down the default executor',
+          exception: error,
+        });
+      });
+    }
+  }
+
+  /**
+   * Resolves at once: JavaScript async generators need no loop-driven finalisation (an
+   * abandoned generator is garbage-collected; `for await` runs its `finally` on `break`).
+   *
+   * Python parity: `loop.shutdown_asyncgens`
+   */
+  shutdownAsyncgens(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // ---------------------------------------------------------------- one iteration
+
+  /**
+   * Runs one iteration, as asyncio's `_run_once`: moves the timers that are due to the ready
+   * queue, then runs exactly the handles that were ready when the iteration began (handles
+   * added meanwhile wait for the next one), skipping cancelled ones. In debug mode, times
+   * each callback and warns about slow ones. For subclasses that drive the loop themselves.
+   *
+   * Python parity: `BaseEventLoop._run_once`
+   */
+  protected runOnce(): void {
+    const timers = this._timers;
+    let timer = timers.peek();
+    if (timer !== undefined) {
+      const now = this._clock.now();
+      while (timer !== undefined && timer._when <= now) {
+        timers.pop();
+        this._ready.push(timer);
+        timer = timers.peek();
+      }
+    }
+
+    const batch = this._ready;
+    const count = batch.length;
+    if (count === 0) return;
+    this._ready = this._spare;
+    let i = 0;
+    try {
+      if (this._debug) {
+        for (; i < count; i++) this._runTimed(batch[i] as Handle);
+      } else {
+        for (; i < count; i++) {
+          const handle = batch[i] as Handle;
+          if (!handle._cancelled) handle._run();
+        }
+      }
+    } finally {
+      // Only if something escaped a handle (it should not): keep the rest of the batch first.
+      if (i < count) this._ready = batch.slice(i + 1, count).concat(this._ready);
+      batch.length = 0;
+      this._spare = batch;
+    }
+  }
+
+  private _runTimed(handle: Handle): void {
+    if (handle._cancelled) return;
+    this._currentHandle = handle;
+    try {
+      const start = this._clock.now();
+      handle._run();
+      const duration = this._clock.now() - start;
+      if (duration >= this.slowCallbackDuration) {
+        console.warn(`Executing ${handle.toString()} took ${duration.toFixed(3)} seconds`);
+      }
+    } finally {
+      this._currentHandle = null;
+    }
+  }
+
+  /** @internal Called by the driver: one iteration, then when the next is due. */
+  _step(): number | null {
+    this.runOnce();
+    if (this._stopping) return null;
+    if (this._ready.length > 0) return -Infinity;
+    const next = this._timers.peek();
+    return next === undefined ? Infinity : next._when;
+  }
+
+  /** @internal Called by the driver when the run ends. */
+  _runEnded(): void {
+    this._stopping = false;
+    if (_getRunningLoop() === this) _setRunningLoop(null);
+  }
+
+  /** @internal Called by a TimerHandle cancelled while in the heap. */
+  _timerHandleCancelled(handle: TimerHandle): void {
+    if (handle._scheduled) this._timers.noteCancelled();
+  }
+
+  // ---------------------------------------------------------------- scheduling callbacks
+
+  /**
+   * Schedules `callback(...args)` for the next iteration, in a copy of the current Context.
+   * Callbacks run in the order they were scheduled.
+   *
+   * @throws TypeError "a callable object was expected by callSoon(), got …".
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_soon`
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    return this._callSoon(callback, args, null, 'callSoon');
+  }
+
+  /**
+   * Like `callSoon`, with the Context the callback runs in (asyncio's `context=` keyword).
+   *
+   * @throws TypeError for a non-function callback.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_soon(callback, *args, context=context)`
+   */
+  callSoonWithContext<A extends unknown[]>(
+    context: Context,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): Handle {
+    return this._callSoon(callback, args, context, 'callSoonWithContext');
+  }
+
+  /**
+   * Like `callSoon`, and wakes the loop. JavaScript threads do not share a loop, so this is
+   * `callSoon` under asyncio's name (which also wakes a sleeping loop).
+   *
+   * @throws TypeError for a non-function callback.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_soon_threadsafe`
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    return this._callSoon(callback, args, null, 'callSoonThreadsafe');
+  }
+
+  private _callSoon(
+    callback: AnyCallback,
+    args: unknown[],
+    context: Context | null,
+    method: string,
+  ): Handle {
+    this._checkClosed();
+    checkCallback(callback, method);
+    if (this._debug) checkNotAsync(callback, method);
+    const handle = new Handle(callback, args, this, context);
+    if (handle._sourceTraceback !== null) {
+      handle._sourceTraceback = dropFrames(handle._sourceTraceback, 2);
+    }
+    this._addReady(handle);
+    return handle;
+  }
+
+  /** @internal Appends a handle to the ready queue and wakes the loop if it sleeps. */
+  protected _addReady(handle: Handle): void {
+    this._ready.push(handle);
+    if (this._driver.mode >= MODE_SLEEPING) this._driver.wake();
+  }
+
+  /**
+   * Schedules `callback(...args)` to run `delay` seconds from now (`loop.time() + delay`).
+   * Timers due at the same time run in the order they were scheduled. A negative delay runs
+   * it at the next iteration; `Infinity` never runs it.
+   *
+   * @throws TypeError if `delay` is not a number or is NaN, or `callback` is not a function.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_later`
+   */
+  callLater<A extends unknown[]>(
+    delay: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
+    checkTime(delay, 'callLater', 'a delay');
+    return this._callAt(this._clock.now() + delay, callback, args, null, 'callLater');
+  }
+
+  /**
+   * Like `callLater`, with the Context the callback runs in.
+   *
+   * @throws TypeError for a bad delay or callback.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_later(delay, callback, *args, context=context)`
+   */
+  callLaterWithContext<A extends unknown[]>(
+    context: Context,
+    delay: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
+    checkTime(delay, 'callLaterWithContext', 'a delay');
+    return this._callAt(this._clock.now() + delay, callback, args, context, 'callLaterWithContext');
+  }
+
+  /**
+   * Schedules `callback(...args)` at loop time `when` (seconds, as `loop.time()`).
+   *
+   * @throws TypeError if `when` is not a number or is NaN, or `callback` is not a function.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_at`
+   */
+  callAt<A extends unknown[]>(
+    when: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
+    checkTime(when, 'callAt', 'a loop time');
+    return this._callAt(when, callback, args, null, 'callAt');
+  }
+
+  /**
+   * Like `callAt`, with the Context the callback runs in.
+   *
+   * @throws TypeError for a bad time or callback.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.call_at(when, callback, *args, context=context)`
+   */
+  callAtWithContext<A extends unknown[]>(
+    context: Context,
+    when: number,
+    callback: (...args: A) => unknown,
+    ...args: A
+  ): TimerHandle {
+    checkTime(when, 'callAtWithContext', 'a loop time');
+    return this._callAt(when, callback, args, context, 'callAtWithContext');
+  }
+
+  private _callAt(
+    when: number,
+    callback: AnyCallback,
+    args: unknown[],
+    context: Context | null,
+    method: string,
+  ): TimerHandle {
+    this._checkClosed();
+    checkCallback(callback, method);
+    if (this._debug) checkNotAsync(callback, method);
+    const timer = new TimerHandle(when, callback, args, this, context);
+    if (timer._sourceTraceback !== null) {
+      timer._sourceTraceback = dropFrames(timer._sourceTraceback, 2);
+    }
+    this._timers.push(timer);
+    if (this._driver.mode >= MODE_SLEEPING) this._driver.timerAdded(when);
+    return timer;
+  }
+
+  /**
+   * The loop's current time in seconds, from its clock (monotonic; default
+   * `performance.now() / 1000`).
+   *
+   * Python parity: `loop.time`
+   */
+  time(): number {
+    return this._clock.now();
+  }
+
+  // ---------------------------------------------------------------- futures and tasks
+
+  /**
+   * Creates a pending Future attached to this loop.
+   *
+   * Python parity: `loop.create_future`
+   */
+  createFuture<T>(): Future<T> {
+    return new Future<T>({ loop: this });
+  }
+
+  /**
+   * Wraps the coroutine function `coro` in a Task on this loop, through the task factory if
+   * one is set (it receives `options` as they are).
+   *
+   * @throws TypeError if `coro` is not a function.
+   * @throws RuntimeError "Event loop is closed".
+   *
+   * Python parity: `loop.create_task`
+   */
+  createTask<T>(coro: Coro<T>, options: TaskOptions = {}): AbstractTask<T> {
+    this._checkClosed();
+    const factory = this._taskFactory;
+    if (factory !== null) return factory(this, coro, options);
+    return new Task<T>(coro, { ...options, loop: this });
+  }
+
+  /**
+   * Sets the factory `createTask` uses, or restores the default with `null`.
+   *
+   * @throws TypeError if `factory` is neither a function nor null.
+   *
+   * Python parity: `loop.set_task_factory`
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== 'function') {
+      throw new TypeError(`task factory must be a function or null, got ${describeValue(factory)}`);
+    }
+    this._taskFactory = factory;
+  }
+
+  /**
+   * Returns the task factory, or `null` for the default.
+   *
+   * Python parity: `loop.get_task_factory`
+   */
+  getTaskFactory(): TaskFactory | null {
+    return this._taskFactory;
+  }
+
+  // ---------------------------------------------------------------- guards
+
+  /** @internal */
+  protected _checkClosed(): void {
+    if (this._closed) throw new RuntimeError('Event loop is closed');
+  }
+
+  private _checkRunning(): void {
+    if (this.isRunning()) throw new RuntimeError('This event loop is already running');
+    if (_getRunningLoop() !== null) {
+      throw new RuntimeError('Cannot run the event loop while another loop is running');
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { once } from 'node:events';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { sleep } from '@tsio/futures';
+import { BaseEventLoop } from '../../src/index.js';
+
+describe('the loop is a guest on Node’s loop', () => {
+  it('a Node timer and a socket are still served while a task spins on await sleep(0)', async () => {
+    // A plain Node server and client, outside the loop: they only make progress if the loop
+    // yields to Node's event loop while the task below keeps the ready queue busy.
+    const server = createServer((socket: Socket) => {
+      socket.once('data', (data) => socket.end(`echo ${String(data)}`));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+
+    const loop = new BaseEventLoop();
+    let timerFired = false;
+    let reply = '';
+    let switches = 0;
+    try {
+      await loop.runUntilComplete(async () => {
+        setTimeout(() => (timerFired = true), 5);
+        const client = createConnection(port, '127.0.0.1', () => client.write('ping'));
+        client.setEncoding('utf8');
+        client.on('data', (chunk: string) => (reply += chunk));
+        const deadline = loop.time() + 5;
+        while (!(timerFired && reply === 'echo ping') && loop.time() < deadline) {
+          await sleep(0);
+          switches++;
+        }
+        client.destroy();
+      });
+    } finally {
+      loop.close();
+      server.close();
+    }
+    expect(timerFired).toBe(true);
+    expect(reply).toBe('echo ping');
+    expect(switches).toBeGreaterThan(100); // the task really spun meanwhile
+  });
+});

@@ -1,0 +1,292 @@
+import {
+  _currentLoop,
+  _registerTask,
+  _runInTaskFrame,
+  _unregisterTask,
+  CancelledError,
+  copyContext,
+  isCancelledError,
+  RuntimeError,
+  type AbstractEventLoop,
+  type AbstractTask,
+  type Context,
+  type Coro,
+} from '@tsio/core';
+import { Future } from './future.js';
+import { checkCoro } from './internal/check-coro.js';
+import { describe, isThenable } from './internal/describe.js';
+import type { CancellableWaiter, WaitingTask } from './internal/waiting-task.js';
+
+/** Options of `new Task(coro, options)`; `createTask` and `loop.createTask` take the same minus `loop`. */
+export interface TaskConstructorOptions {
+  /** The loop to run on (default: the running loop, else the policy's loop). */
+  loop?: AbstractEventLoop;
+  /** The task's name (default `Task-<n>`). */
+  name?: string;
+  /** The Context to run in (default: a copy of the current Context). */
+  context?: Context;
+  /** Start the coroutine synchronously in the constructor when the loop is running. */
+  eagerStart?: boolean;
+}
+
+let taskCounter = 0;
+
+/**
+ * A Future that runs a coroutine function: the unit of concurrency. The function starts on
+ * the next loop iteration (or at once with `eagerStart`), runs in its own copy of the
+ * creator's Context, and receives an AbortSignal.
+ *
+ * `cancel(msg)` throws CancelledError into the coroutine at the `await` of the tsio Future or
+ * Task it is waiting on; a coroutine awaiting a native promise gets it at its next tsio
+ * `await`, and its AbortSignal is aborted at once (reason: the CancelledError) so native APIs
+ * can stop too. A coroutine that returns while a cancellation is pending ends cancelled.
+ *
+ * Create tasks with `createTask(coro, options)` or `loop.createTask(coro, options)`.
+ *
+ * Python parity: `asyncio.Task`
+ */
+export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
+  /** @internal */ _mustCancel = false;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal */ _waiter: CancellableWaiter | null = null;
+  /** @internal */ _moreWaiters: Set<CancellableWaiter> | null = null;
+  /** @internal */ _abortController: AbortController | null = null;
+  /** @internal */ _abortReason: CancelledError | null = null;
+  /** @internal */ _started = false;
+  /** @internal */ readonly _sourceTraceback: string | undefined;
+  readonly #coro: Coro<T>;
+  readonly #context: Context;
+  #name: string;
+
+  /**
+   * Wraps `coro` in a Task and schedules it.
+   *
+   * @throws TypeError if `coro` is not a function (a started promise cannot be cancelled: the
+   *   message shows how to pass a function instead).
+   */
+  constructor(coro: Coro<T>, options: TaskConstructorOptions = {}) {
+    checkCoro<T>(coro, 'Task()');
+    const loop = options.loop ?? _currentLoop();
+    super({ loop });
+    this.#coro = coro;
+    this.#context = options.context ?? copyContext();
+    this.#name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
+    this._sourceTraceback = loop.getDebug() ? new Error().stack : undefined;
+    _registerTask(loop, this);
+    if (options.eagerStart === true && loop.isRunning()) this._start();
+    else loop.callSoonWithContext(this.#context, startTask, this as Task<unknown>);
+  }
+
+  /** The coroutine function the task runs. Python parity: `Task.get_coro` */
+  getCoro(): Coro<T> {
+    return this.#coro;
+  }
+
+  /** The task's name. Python parity: `Task.get_name` */
+  getName(): string {
+    return this.#name;
+  }
+
+  /** Renames the task. Python parity: `Task.set_name` */
+  setName(name: unknown): void {
+    this.#name = String(name);
+  }
+
+  /** The Context the task runs in. Python parity: `Task.get_context` */
+  getContext(): Context {
+    return this.#context;
+  }
+
+  /**
+   * Where the task was created, as stack lines (debug mode only; empty otherwise). JavaScript
+   * cannot walk a suspended async function's frames.
+   *
+   * Python parity: `Task.get_stack` (returns the creation stack, not the suspended frames)
+   */
+  getStack(): string[] {
+    if (this._sourceTraceback === undefined) return [];
+    return this._sourceTraceback
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
+  }
+
+  /**
+   * Aborted, with the CancelledError as reason, when the task is cancelled; pass it to native
+   * APIs (`fetch(url, { signal })`). Once aborted it stays aborted, even if the task survives
+   * the cancellation with `uncancel()`.
+   */
+  get signal(): AbortSignal {
+    if (this._abortController === null) {
+      this._abortController = new AbortController();
+      if (this._abortReason !== null) this._abortController.abort(this._abortReason);
+    }
+    return this._abortController.signal;
+  }
+
+  /**
+   * Requests cancellation: the coroutine gets a CancelledError at the `await` it is blocked
+   * on (or at its next tsio `await`), and the task's signal is aborted. Returns false if the
+   * task is already done.
+   *
+   * Python parity: `Task.cancel`
+   */
+  override cancel(msg?: string): boolean {
+    if (this.done()) return false;
+    this._numCancelsRequested += 1;
+    this._abort(msg);
+    let delivered = false;
+    const first = this._waiter;
+    if (first !== null && first.cancel(msg)) delivered = true;
+    if (this._moreWaiters !== null) {
+      for (const waiter of [...this._moreWaiters]) if (waiter.cancel(msg)) delivered = true;
+    }
+    if (!delivered) {
+      this._mustCancel = true;
+      this._cancelMessage = msg;
+    }
+    return true;
+  }
+
+  /**
+   * The number of cancellation requests not yet withdrawn with `uncancel()`.
+   *
+   * Python parity: `Task.cancelling`
+   */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Withdraws one cancellation request and returns the number left; at zero, a cancellation
+   * that has not been delivered yet is dropped. Used by structured concurrency (TaskGroup,
+   * timeout) when it has handled its own cancellation.
+   *
+   * Python parity: `Task.uncancel`
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested -= 1;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /** @throws RuntimeError: a Task's result comes from its coroutine. Python parity: `Task.set_result` */
+  override setResult(_value: T): never {
+    throw new RuntimeError('Task does not support set_result operation');
+  }
+
+  /** @throws RuntimeError: a Task's exception comes from its coroutine. Python parity: `Task.set_exception` */
+  override setException(_error: unknown): never {
+    throw new RuntimeError('Task does not support set_exception operation');
+  }
+
+  /** Python parity: `repr(task)` */
+  override toString(): string {
+    let state = this._describeState();
+    if (!this.done() && this._numCancelsRequested > 0) state = 'cancelling';
+    return `<Task ${state} name='${this.#name}' coro=<${this.#coro.name || 'anonymous'}>>`;
+  }
+
+  /** @internal */
+  _addWaiter(waiter: CancellableWaiter): void {
+    if (this._waiter === null) this._waiter = waiter;
+    else if (this._waiter !== waiter) (this._moreWaiters ??= new Set()).add(waiter);
+  }
+
+  /** @internal */
+  _removeWaiter(waiter: CancellableWaiter): void {
+    if (this._waiter === waiter) this._waiter = null;
+    else this._moreWaiters?.delete(waiter);
+  }
+
+  /** @internal */
+  _takePendingCancellation(): CancelledError {
+    this._mustCancel = false;
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** @internal Aborts the signal (now if it exists, else when first read). */
+  _abort(msg: string | undefined): void {
+    if (this._abortReason !== null) return;
+    this._abortReason = new CancelledError(msg);
+    this._abortController?.abort(this._abortReason);
+  }
+
+  /** @internal The first step: runs the coroutine function as this task. */
+  _start(): void {
+    if (this._started || this.done()) return;
+    this._started = true;
+    if (this._mustCancel) {
+      // Cancelled before it started: the coroutine never runs, as in asyncio.
+      this._finishCancelled(this._takePendingCancellation());
+      return;
+    }
+    const signal = this.#coro.length > 0 ? this.signal : (undefined as unknown as AbortSignal);
+    let promise: unknown;
+    try {
+      promise = _runInTaskFrame(this.#context, this, this.#coro, signal);
+    } catch (error) {
+      this._finishWithError(error);
+      return;
+    }
+    if (!isThenable(promise)) {
+      this._finishWithError(
+        new TypeError(
+          `the task function ${this.#coro.name || '(anonymous)'} returned ${describe(promise)}, ` +
+            `not a promise: declare it async`,
+        ),
+      );
+      return;
+    }
+    promise.then(
+      (value) => this._finishWithValue(value as T),
+      (error: unknown) => this._finishWithError(error),
+    );
+  }
+
+  /** @internal The coroutine returned. */
+  _finishWithValue(value: T): void {
+    if (this.done()) return;
+    if (this._mustCancel) {
+      // The coroutine returned while a cancellation was pending: the task ends cancelled.
+      this._finishCancelled(this._takePendingCancellation());
+      return;
+    }
+    this._clearWaiters();
+    this._resolveWith(value);
+  }
+
+  /** @internal The coroutine threw. */
+  _finishWithError(error: unknown): void {
+    if (this.done()) return;
+    if (isCancelledError(error)) {
+      this._finishCancelled(error);
+      return;
+    }
+    this._clearWaiters();
+    this._rejectWith(
+      error === undefined ? new TypeError('the task function threw undefined') : error,
+    );
+  }
+
+  /** @internal */
+  _finishCancelled(error: CancelledError): void {
+    this._clearWaiters();
+    this._cancelledError = error;
+    this._mustCancel = false;
+    this._cancelWith(error.message === '' ? undefined : error.message);
+  }
+
+  /** @internal */
+  _clearWaiters(): void {
+    this._waiter = null;
+    this._moreWaiters = null;
+    _unregisterTask(this._loop, this);
+  }
+}
+
+function startTask(task: Task<unknown>): void {
+  task._start();
+}

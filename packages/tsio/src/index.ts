@@ -1,0 +1,9 @@
+// The meta-package: every public name of every tsio layer, and nothing else.
+// `export *` keeps it exactly in step with the layers; test/index.test.ts proves it.
+export * from '@tsio/core';
+export * from '@tsio/futures';
+export * from '@tsio/event-loop';
+export * from '@tsio/policies';
+// core declares the Handle and TimerHandle interfaces; the classes of the same names (which
+// implement them) come from event-loop.
+export { Handle, TimerHandle } from '@tsio/event-loop';

@@ -1,0 +1,90 @@
+import * as core from '@tsio/core';
+import * as eventLoop from '@tsio/event-loop';
+import * as futures from '@tsio/futures';
+import * as policies from '@tsio/policies';
+import * as tsio from '../src/index.js';
+
+const layers = {
+  '@tsio/core': core,
+  '@tsio/futures': futures,
+  '@tsio/event-loop': eventLoop,
+  '@tsio/policies': policies,
+};
+
+/**
+ * asyncio 3.13 names (from `asyncio.__all__` and the loop/task/future methods) that tsio
+ * provides so far, under their TypeScript names. Later layers add theirs here.
+ */
+const ASYNCIO_NAMES: Record<string, string> = {
+  CancelledError: 'CancelledError',
+  InvalidStateError: 'InvalidStateError',
+  TimeoutError: 'TimeoutError',
+  IncompleteReadError: 'IncompleteReadError',
+  LimitOverrunError: 'LimitOverrunError',
+  SendfileNotAvailableError: 'SendfileNotAvailableError',
+  QueueEmpty: 'QueueEmpty',
+  QueueFull: 'QueueFull',
+  QueueShutDown: 'QueueShutDown',
+  BrokenBarrierError: 'BrokenBarrierError',
+  Future: 'Future',
+  Task: 'Task',
+  Handle: 'Handle',
+  TimerHandle: 'TimerHandle',
+  BaseEventLoop: 'BaseEventLoop',
+  Runner: 'Runner',
+  DefaultEventLoopPolicy: 'DefaultEventLoopPolicy',
+  create_task: 'createTask',
+  current_task: 'currentTask',
+  all_tasks: 'allTasks',
+  ensure_future: 'ensureFuture',
+  isfuture: 'isFuture',
+  wrap_future: 'wrapFuture',
+  sleep: 'sleep',
+  run: 'run',
+  get_running_loop: 'getRunningLoop',
+  _get_running_loop: '_getRunningLoop',
+  _set_running_loop: '_setRunningLoop',
+  _register_task: '_registerTask',
+  _unregister_task: '_unregisterTask',
+  get_event_loop: 'getEventLoop',
+  set_event_loop: 'setEventLoop',
+  new_event_loop: 'newEventLoop',
+  get_event_loop_policy: 'getEventLoopPolicy',
+  set_event_loop_policy: 'setEventLoopPolicy',
+};
+
+describe('tsio meta-package', () => {
+  it.each(Object.entries(layers))(
+    're-exports every public name of %s, as the same object',
+    (_name, layer) => {
+      for (const [key, value] of Object.entries(layer)) {
+        expect(tsio).toHaveProperty(key);
+        expect((tsio as Record<string, unknown>)[key]).toBe(value);
+      }
+    },
+  );
+
+  it('exports nothing that no layer exports', () => {
+    const fromLayers = new Set(Object.values(layers).flatMap((layer) => Object.keys(layer)));
+    expect(Object.keys(tsio).filter((key) => !fromLayers.has(key))).toEqual([]);
+  });
+
+  it.each(Object.entries(ASYNCIO_NAMES))('provides asyncio.%s as %s', (_python, name) => {
+    expect(tsio).toHaveProperty(name);
+  });
+
+  it('exports the interfaces as types (compile-time check)', () => {
+    const useTypes = (
+      _loop: tsio.AbstractEventLoop,
+      _handle: tsio.Handle,
+      _timer: tsio.TimerHandle,
+      _policy: tsio.AbstractEventLoopPolicy,
+      _executor: tsio.Executor,
+      _server: tsio.AbstractServer,
+      _transport: tsio.Transport,
+      _protocol: tsio.Protocol,
+      _coro: tsio.Coro<number>,
+    ): void => undefined;
+    expect(typeof useTypes).toBe('function');
+  });
+});

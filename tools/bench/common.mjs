@@ -1,0 +1,49 @@
+// Helpers shared by the tsio benchmarks. Each benchmark prints one JSON line shaped like the
+// raw-Node anchors' (shared/bench-anchors): {"bench", "impl": "tsio", "runtime": "node vX",
+// "n", "seconds", "ops_per_s", ...extra}; `seconds` covers the timed region only.
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Parses `-n 1000 --variant chain --smoke` into `{ n: 1000, variant: 'chain', smoke: true }`
+ * over `defaults`. Numbers may use `_` or exponent notation (`1e6`).
+ */
+export function parseArgs(defaults, argv = process.argv.slice(2)) {
+  const out = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-')) throw new Error(`unexpected argument ${arg}`);
+    const key = arg.replace(/^-+/, '').replace(/-(\w)/g, (_, c) => c.toUpperCase());
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('-')) {
+      out[key] = true;
+      continue;
+    }
+    const num = Number(value.replace(/_/g, ''));
+    out[key] = value.trim() !== '' && Number.isFinite(num) ? num : value;
+    i++;
+  }
+  return out;
+}
+
+/** Monotonic time in seconds. */
+export const now = () => performance.now() / 1000;
+
+/** Prints the result line. */
+export function emit(bench, n, seconds, extra = {}) {
+  const record = {
+    bench,
+    impl: 'tsio',
+    runtime: `node ${process.version}`,
+    n,
+    seconds: Math.round(seconds * 1e6) / 1e6,
+    ops_per_s: seconds > 0 ? Math.round((n / seconds) * 10) / 10 : null,
+    ...extra,
+  };
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+  // A closed loop must leave nothing that keeps the process alive. If something does, say so
+  // (it is a bug worth knowing about) and exit instead of hanging the harness.
+  setTimeout(() => {
+    process.stderr.write(`${bench}: the process was still alive 5 s after the loop closed\n`);
+    process.exit(0);
+  }, 5000).unref();
+}

@@ -1,0 +1,8 @@
+export default {
+  testEnvironment: 'node',
+  // @tsio/* -> TS sources through the "@tsio/source" export condition (no build needed)
+  testEnvironmentOptions: { customExportConditions: ['@tsio/source', 'node', 'node-addons'] },
+  transform: { '^.+\\.[cm]?[jt]sx?$': '@swc/jest' },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+};
