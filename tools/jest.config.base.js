@@ -5,4 +5,7 @@ export default {
   transform: { '^.+\\.[cm]?[jt]sx?$': '@swc/jest' },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // A running tsio loop keeps the process alive (as a running asyncio loop blocks its thread),
+  // so a failing test that leaves one running would otherwise hang the run after reporting.
+  forceExit: true,
 };

@@ -129,6 +129,8 @@ function resolveExport(file, name, depth = 0) {
 function moduleExports(file, depth = 0) {
   const sf = sourceFile(file);
   const out = new Map();
+  const starExternal = [];
+  out.starExternal = starExternal;
   for (const stmt of sf.statements) {
     if (ts.isExportDeclaration(stmt)) {
       const spec =
@@ -143,6 +145,8 @@ function moduleExports(file, depth = 0) {
           for (const [n, thunk] of moduleExports(target, depth + 1)) {
             if (n !== 'default' && !out.has(n)) out.set(n, thunk);
           }
+        } else if (spec !== null) {
+          starExternal.push(spec); // export * from another package: listed under that package
         }
       } else if (ts.isNamespaceExport(clause)) {
         out.set(clause.name.text, () => ({ file, decls: [{ node: stmt, kind: 'namespace' }] }));
@@ -294,14 +298,17 @@ export function collect(root) {
     }
     let count = 0;
     const external = new Map();
-    for (const [exported, thunk] of moduleExports(index)) {
+    const exportsOfIndex = moduleExports(index);
+    for (const spec of exportsOfIndex.starExternal) external.set(spec, 'all');
+    for (const [exported, thunk] of exportsOfIndex) {
       const found = thunk();
       if (found === null) {
         map.unresolved.push({ ts: exported, pkg: pkg.name });
         continue;
       }
       if ('external' in found) {
-        external.set(found.external, (external.get(found.external) ?? 0) + 1);
+        const seen = external.get(found.external) ?? 0;
+        if (seen !== 'all') external.set(found.external, seen + 1);
         continue;
       }
       count++;
@@ -367,7 +374,8 @@ export function render(map) {
     out.push(`Not scanned yet (no \`src/index.ts\`): ${map.skipped.map(code).join(', ')}.`);
   }
   for (const r of map.reexports) {
-    out.push(`${code(r.pkg)} also re-exports ${r.n} name(s) from ${code(r.spec)}, listed there.`);
+    const what = r.n === 'all' ? 'every name' : `${r.n} name(s)`;
+    out.push(`${code(r.pkg)} also re-exports ${what} from ${code(r.spec)}, listed there.`);
   }
   out.push('', '## Python names', '');
   out.push(
