@@ -14,20 +14,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import * as prettier from 'prettier';
+import { ALLOWED } from './check-layers.mjs';
 
-/** Package names bottom to top (ARCHITECTURE.md); the map lists packages in this order. */
-export const LAYER_ORDER = [
-  '@tsio/core',
-  '@tsio/futures',
-  '@tsio/transports',
-  '@tsio/event-loop',
-  '@tsio/policies',
-  '@tsio/sync',
-  '@tsio/queues',
-  '@tsio/streams',
-  '@tsio/testing',
-  'tsio',
-];
+/** Package names bottom to top (ARCHITECTURE.md): the layer table lists them in that order. */
+export const LAYER_ORDER = [...ALLOWED.keys()];
 
 const OUTPUT = 'docs/name-map.md';
 

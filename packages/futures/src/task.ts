@@ -241,9 +241,27 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
       return;
     }
     promise.then(
-      (value) => this._finishWithValue(value as T),
-      (error: unknown) => this._finishWithError(error),
+      (value) => this._settleFromCoroutine(true, value),
+      (error: unknown) => this._settleFromCoroutine(false, error),
     );
+  }
+
+  /**
+   * @internal The coroutine settled (in a promise reaction, outside the loop). If the loop
+   * was closed meanwhile, scheduling the done callbacks fails: report it rather than leave an
+   * unhandled rejection that would end the process.
+   */
+  _settleFromCoroutine(ok: boolean, outcome: unknown): void {
+    try {
+      if (ok) this._finishWithValue(outcome as T);
+      else this._finishWithError(outcome);
+    } catch (error) {
+      this._loop.callExceptionHandler({
+        message: `${String(this)} finished after its event loop was closed`,
+        exception: error,
+        task: this,
+      });
+    }
   }
 
   /** @internal The coroutine returned. */

@@ -1,5 +1,6 @@
 import {
   _getRunningLoop,
+  _registeredTasks,
   copyContext,
   isCancelledError,
   KeyboardInterrupt,
@@ -105,8 +106,15 @@ export class Runner {
       await loop.runUntilComplete(loop.shutdownAsyncgens());
       await loop.runUntilComplete(loop.shutdownDefaultExecutor(EXECUTOR_SHUTDOWN_TIMEOUT));
     } finally {
+      this.#finishClose(loop);
+    }
+  }
+
+  #finishClose(loop: AbstractEventLoop): void {
+    try {
       if (this.#setEventLoop) setEventLoop(null);
       loop.close();
+    } finally {
       this.#loop = null;
       this.#state = 'closed';
     }
@@ -126,6 +134,29 @@ export class Runner {
   /** Closes the runner at the end of an `await using` block. Python parity: `Runner.__exit__` */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * Closes the runner at the end of a `using` block. A synchronous close cannot wait, so it
+   * only closes a loop with no task left running (the default executor is shut down without
+   * waiting for its jobs); prefer `await using`.
+   *
+   * @throws RuntimeError if tasks are still running: their cancellation must be awaited, so
+   *   use `await using` or `await runner.close()`.
+   *
+   * Python parity: `Runner.__exit__`
+   */
+  [Symbol.dispose](): void {
+    if (this.#state !== 'initialized') return;
+    const loop = this.#loop as AbstractEventLoop;
+    const running = _registeredTasks(loop).filter((task) => !task.done()).length;
+    if (running > 0) {
+      throw new RuntimeError(
+        `Runner still has ${running} task(s) running, and cancelling them must be awaited: ` +
+          `use 'await using' or 'await runner.close()' instead of 'using'`,
+      );
+    }
+    this.#finishClose(loop);
   }
 
   #lazyInit(): AbstractEventLoop {

@@ -118,3 +118,27 @@ describe('Runner', () => {
     expect(message).toMatch(/cannot be called from a running event loop/);
   });
 });
+
+describe('Runner with using', () => {
+  it('closes a runner whose tasks are all done', async () => {
+    let loop!: ReturnType<Runner['getLoop']>;
+    {
+      using runner = new Runner();
+      loop = runner.getLoop();
+      expect(await runner.run(async () => 'ok')).toBe('ok');
+    }
+    expect(loop.isClosed()).toBe(true);
+  });
+
+  it('refuses to close synchronously while tasks run, and says to use await using', async () => {
+    const runner = new Runner();
+    await runner.run(async () => {
+      createTask(async () => sleep(3600));
+      await sleep(0);
+    });
+    expect(() => runner[Symbol.dispose]()).toThrow(/use 'await using'/);
+    expect(runner.getLoop().isClosed()).toBe(false);
+    await runner.close();
+    expect(() => runner.getLoop()).toThrow('Runner is closed');
+  });
+});

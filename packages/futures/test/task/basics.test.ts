@@ -218,3 +218,34 @@ describe('Task basics', () => {
     expect(started).toBe(true);
   });
 });
+
+describe('Task after its loop is closed', () => {
+  it('reports a coroutine that finishes after the loop closed, instead of crashing', async () => {
+    const loop = new BaseEventLoop();
+    const reports: string[] = [];
+    loop.setExceptionHandler((_loop, context) => reports.push(context.message));
+    let release!: () => void;
+    const native = new Promise<void>((resolve) => (release = resolve));
+    let task!: Task<string>;
+    await loop.runUntilComplete(
+      loop.createTask(async () => {
+        task = createTask(async () => {
+          await native;
+          return 'late';
+        });
+        task.addDoneCallback(() => reports.push('done callback ran (must not)'));
+        await spin();
+      }),
+    );
+    loop.close();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(task.done()).toBe(true);
+    expect(task.result()).toBe('late');
+    expect(reports).toEqual([
+      expect.stringMatching(
+        /^<Task finished result="late" .*> finished after its event loop was closed$/,
+      ),
+    ]);
+  });
+});
