@@ -2,6 +2,7 @@ import { LookupError, RuntimeError, ValueError } from './errors.js';
 import { runtime, type Frame } from './internal/runtime.js';
 
 const MISSING: unique symbol = Symbol('Token.MISSING');
+const EMPTY: ReadonlyMap<ContextVar<unknown>, unknown> = new Map();
 
 /**
  * A mapping of context variables to their values, as seen by one logical thread of
@@ -18,7 +19,8 @@ export class Context implements Iterable<ContextVar<unknown>> {
 
   /** Creates an empty Context. Use `copyContext()` to copy the current one. */
   constructor() {
-    this.#data = new Map();
+    // Shared and never mutated: every write replaces the map (copy-on-write).
+    this.#data = EMPTY;
   }
 
   /**
