@@ -4,7 +4,8 @@
 # failed. `npm test` runs this script; `.ci/run` runs `npm ci` and then `npm test`.
 #
 # Counted: jest tests of every package (packages/*/jest-results.json), node --test tests of
-# tools/test/, and each other check (prettier, layers, name map, bench smoke) as one test.
+# tools/test/, and each other check (prettier, layers, name map, bench smoke, examples) as one
+# test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CI=true NX_DAEMON=false NX_NO_CLOUD=true
@@ -122,6 +123,10 @@ fi
 if [[ -f tools/bench/run.mjs ]]; then
   check "bench smoke" node tools/bench/run.mjs --smoke
 fi
+
+# The examples (built by nx above) must run to completion: the demo and the README example.
+check "demo" node examples/dist/demo.js
+check "README example" node examples/dist/readme-example.js
 
 echo
 if ((${#failures[@]} > 0)); then

@@ -1,0 +1,35 @@
+import { BaseEventLoop, isCancelledError } from '../../src/index.js';
+
+/** Runs `scenario` as the main task of a fresh loop, closes the loop, and returns its trace. */
+export async function trace(
+  scenario: (loop: BaseEventLoop, tr: string[]) => Promise<void>,
+): Promise<string[]> {
+  const loop = new BaseEventLoop();
+  const tr: string[] = [];
+  try {
+    await loop.runUntilComplete(() => scenario(loop, tr));
+  } finally {
+    loop.close();
+  }
+  return tr;
+}
+
+/** Runs a synchronous scenario against a fresh loop (which it may run), then closes it. */
+export async function traceLoop(
+  scenario: (loop: BaseEventLoop, tr: string[]) => Promise<void>,
+): Promise<string[]> {
+  const loop = new BaseEventLoop();
+  const tr: string[] = [];
+  try {
+    await scenario(loop, tr);
+  } finally {
+    loop.close();
+  }
+  return tr;
+}
+
+/** Python's `e.args[0] if e.args else ''` for a CancelledError. */
+export function msg(error: unknown): string {
+  if (!isCancelledError(error)) throw error;
+  return error.message;
+}
