@@ -72,7 +72,7 @@ export class Future<T> implements AbstractFuture<T> {
    * Returns the result. Throws the future's exception if it has one, and a CancelledError if
    * it was cancelled.
    *
-   * @throws InvalidStateError "Result is not ready." while pending.
+   * @throws InvalidStateError "Result is not set." while pending.
    *
    * Python parity: `Future.result`
    */
@@ -82,7 +82,7 @@ export class Future<T> implements AbstractFuture<T> {
       return this._result as T;
     }
     if (this._state === CANCELLED) throw this._makeCancelledError();
-    throw new InvalidStateError('Result is not ready.');
+    throw new InvalidStateError('Result is not set.');
   }
 
   /**

@@ -224,26 +224,13 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
       return;
     }
     const signal = this.#coro.length > 0 ? this.signal : (undefined as unknown as AbortSignal);
-    let promise: unknown;
     try {
-      promise = _runInTaskFrame(this.#context, this, this.#coro, signal);
+      // In the task's frame, so that a tsio awaitable returned directly by the function
+      // (`createTask(() => sleep(1))`) becomes the task's waiter, as if it were awaited.
+      _runInTaskFrame(this.#context, this, runCoroutine, this, this.#coro, signal);
     } catch (error) {
       this._finishWithError(error);
-      return;
     }
-    if (!isThenable(promise)) {
-      this._finishWithError(
-        new TypeError(
-          `the task function ${this.#coro.name || '(anonymous)'} returned ${describe(promise)}, ` +
-            `not a promise: declare it async`,
-        ),
-      );
-      return;
-    }
-    promise.then(
-      (value) => this._settleFromCoroutine(true, value),
-      (error: unknown) => this._settleFromCoroutine(false, error),
-    );
   }
 
   /**
@@ -307,4 +294,22 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
 
 function startTask(task: Task<unknown>): void {
   task._start();
+}
+
+/** Calls the task function and follows the promise it returns (runs in the task's frame). */
+function runCoroutine<T>(task: Task<T>, coro: Coro<T>, signal: AbortSignal): void {
+  const promise: unknown = coro(signal);
+  if (!isThenable(promise)) {
+    task._finishWithError(
+      new TypeError(
+        `the task function ${coro.name || '(anonymous)'} returned ${describe(promise)}, ` +
+          `not a promise: declare it async`,
+      ),
+    );
+    return;
+  }
+  promise.then(
+    (value) => task._settleFromCoroutine(true, value),
+    (error: unknown) => task._settleFromCoroutine(false, error),
+  );
 }

@@ -24,7 +24,7 @@ describe('Future', () => {
     expect(f.done()).toBe(false);
     expect(f.cancelled()).toBe(false);
     expect(f.getLoop()).toBe(loop);
-    expect(() => f.result()).toThrow(new InvalidStateError('Result is not ready.'));
+    expect(() => f.result()).toThrow(new InvalidStateError('Result is not set.'));
     expect(() => f.exception()).toThrow(new InvalidStateError('Exception is not set.'));
   });
 

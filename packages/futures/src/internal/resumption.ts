@@ -1,4 +1,4 @@
-import { _runInFrame, type ExecutionFrame } from '@tsio/core';
+import { _runInFrame, isCancelledError, type ExecutionFrame } from '@tsio/core';
 import type { CancellableWaiter, WaitingTask } from './waiting-task.js';
 
 type Settler = (value: unknown) => void;
@@ -30,8 +30,11 @@ export class Resumption {
     if (task !== null) {
       if (this.waiter !== null) task._removeWaiter(this.waiter);
       if (checkPendingCancel && task._mustCancel) {
+        // asyncio's `__step`: a pending cancellation replaces what is delivered, unless that
+        // is a CancelledError already (whose message wins).
+        if (ok || !isCancelledError(value)) value = task._takePendingCancellation();
+        else task._mustCancel = false;
         ok = false;
-        value = task._takePendingCancellation();
       }
     }
     const handler = ok ? this.onFulfilled : this.onRejected;

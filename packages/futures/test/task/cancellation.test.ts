@@ -336,4 +336,47 @@ describe('Task cancellation', () => {
     });
     expect(cancelled).toBe(false);
   });
+
+  it('keeps the first message when cancelled twice before it resumes (test_cancel_with_message_then_future_exception)', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const out: string[] = [];
+      const inner = new Future<number>();
+      const task = createTask(async () => {
+        try {
+          await inner;
+        } catch (e) {
+          out.push(`caught ${(e as Error).message}`);
+          throw e;
+        }
+      });
+      await spin();
+      task.cancel('m1');
+      task.cancel('m2'); // the waiter is already cancelled: this one is pending
+      out.push(await outcome(task));
+      out.push(`cancelling=${task.cancelling()}`);
+      return out;
+    });
+    expect(trace).toEqual(['caught m1', 'cancelled(m1)', 'cancelling=2']);
+  });
+
+  it('cancels a task whose function returns a tsio awaitable without awaiting it', async () => {
+    const [trace, elapsed] = await runOnNewLoop(async () => {
+      const loop = getRunningLoop();
+      const t0 = loop.time();
+      const inner = new Future<number>();
+      const viaSleep = createTask(() => sleep(3600));
+      const viaFuture = createTask(() => inner);
+      await spin();
+      viaSleep.cancel('a');
+      viaFuture.cancel('b');
+      const out = [
+        await outcome(viaSleep),
+        await outcome(viaFuture),
+        `inner cancelled=${inner.cancelled()}`,
+      ];
+      return [out, loop.time() - t0] as const;
+    });
+    expect(trace).toEqual(['cancelled(a)', 'cancelled(b)', 'inner cancelled=true']);
+    expect(elapsed).toBeLessThan(1);
+  });
 });

@@ -33,3 +33,9 @@ export function msg(error: unknown): string {
   if (!isCancelledError(error)) throw error;
   return error.message;
 }
+
+/** Python's `str()` of a boolean or null, so traces compare with Python's as printed. */
+export function py(value: boolean | null): string {
+  if (value === null) return 'None';
+  return value ? 'True' : 'False';
+}
