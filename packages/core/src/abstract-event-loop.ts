@@ -68,146 +68,191 @@ export type ProtocolFactory<P extends BaseProtocol> = () => P;
  */
 export interface AbstractEventLoop {
   // Running and stopping
+  /** Runs until `stop()`; resolves then. */
   runForever(): Promise<void>;
-  runUntilComplete<T>(future: PromiseLike<T>): Promise<T>;
+  /** Runs until `future` (or the task made of a coroutine function) is done; resolves to its result. */
+  runUntilComplete<T>(future: PromiseLike<T> | Coro<T>): Promise<T>;
+  /** Stops the loop after the current iteration. */
   stop(): void;
+  /** Tells whether the loop is running. */
   isRunning(): boolean;
+  /** Tells whether the loop was closed. */
   isClosed(): boolean;
+  /** Closes the loop, dropping pending callbacks; throws if it is running. */
   close(): void;
+  /** Finalises open async generators (a no-op in tsio's loops). */
   shutdownAsyncgens(): Promise<void>;
+  /** Shuts the default executor down, waiting at most `timeout` seconds. */
   shutdownDefaultExecutor(timeout?: number | null): Promise<void>;
 
   // Scheduling callbacks
+  /** Schedules `callback(...args)` for the next iteration, in a copy of the current Context. */
   callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  /** Schedules `callback(...args)` for the next iteration, in `context`. */
   callSoonWithContext<A extends unknown[]>(
     context: Context,
     callback: (...args: A) => unknown,
     ...args: A
   ): Handle;
+  /** `callSoon` that also wakes a sleeping loop. */
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  /** Schedules `callback(...args)` in `delay` seconds. */
   callLater<A extends unknown[]>(
     delay: number,
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle;
+  /** Schedules `callback(...args)` in `delay` seconds, in `context`. */
   callLaterWithContext<A extends unknown[]>(
     context: Context,
     delay: number,
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle;
+  /** Schedules `callback(...args)` at loop time `when`. */
   callAt<A extends unknown[]>(
     when: number,
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle;
+  /** Schedules `callback(...args)` at loop time `when`, in `context`. */
   callAtWithContext<A extends unknown[]>(
     context: Context,
     when: number,
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle;
+  /** The loop's monotonic time, in seconds. */
   time(): number;
 
   // Futures and tasks
+  /** Creates a Future attached to this loop. */
   createFuture<T>(): AbstractFuture<T>;
+  /** Wraps `coro` in a Task on this loop (through the task factory, if set). */
   createTask<T>(coro: Coro<T>, options?: TaskOptions): AbstractTask<T>;
+  /** Sets the factory `createTask` uses (`null`: the default). */
   setTaskFactory(factory: TaskFactory | null): void;
+  /** The task factory, or `null`. */
   getTaskFactory(): TaskFactory | null;
 
   // Executors
+  /** Runs `job(...args)` in `executor` (or the default one); returns a Future of its result. */
   runInExecutor<A extends unknown[], R>(
     executor: Executor | null,
     job: ExecutorJob<A, R>,
     ...args: A
   ): AbstractFuture<R>;
+  /** Sets the executor `runInExecutor(null, ...)` uses. */
   setDefaultExecutor(executor: Executor): void;
 
   // Errors and debugging
+  /** Sets the handler of errors nobody else handles (`null`: the default). */
   setExceptionHandler(handler: ExceptionHandler | null): void;
+  /** The custom exception handler, or `null`. */
   getExceptionHandler(): ExceptionHandler | null;
+  /** Logs `context`: what happens when no custom handler is set. */
   defaultExceptionHandler(context: ExceptionContext): void;
+  /** Reports an error to the exception handler; never throws. */
   callExceptionHandler(context: ExceptionContext): void;
+  /** Tells whether debug mode is on. */
   getDebug(): boolean;
+  /** Turns debug mode on or off. */
   setDebug(enabled: boolean): void;
+  /** In debug mode, callbacks slower than this (seconds) are logged. */
   slowCallbackDuration: number;
 
   // Signals
+  /** Calls `callback(...args)` through the loop when the process receives `signal`. */
   addSignalHandler<A extends unknown[]>(
     signal: NodeJS.Signals,
     callback: (...args: A) => unknown,
     ...args: A
   ): void;
+  /** Removes the handler of `signal`; true if there was one. */
   removeSignalHandler(signal: NodeJS.Signals): boolean;
 
   // Network and process I/O (EventLoop; BaseEventLoop throws NotImplementedError)
+  /** Opens a TCP (or TLS) connection; resolves to `[transport, protocol]`. */
   createConnection<P extends Protocol>(
     protocolFactory: ProtocolFactory<P>,
     host?: string | null,
     port?: number | string | null,
     options?: IoOptions,
   ): Promise<[Transport, P]>;
+  /** Starts a TCP (or TLS) server. */
   createServer(
     protocolFactory: ProtocolFactory<Protocol>,
     host?: string | readonly string[] | null,
     port?: number | string | null,
     options?: IoOptions,
   ): Promise<AbstractServer>;
+  /** Opens a Unix socket connection. */
   createUnixConnection<P extends Protocol>(
     protocolFactory: ProtocolFactory<P>,
     path?: string | null,
     options?: IoOptions,
   ): Promise<[Transport, P]>;
+  /** Starts a Unix socket server. */
   createUnixServer(
     protocolFactory: ProtocolFactory<Protocol>,
     path?: string | null,
     options?: IoOptions,
   ): Promise<AbstractServer>;
+  /** Opens a UDP endpoint. */
   createDatagramEndpoint<P extends DatagramProtocol>(
     protocolFactory: ProtocolFactory<P>,
     options?: IoOptions,
   ): Promise<[DatagramTransport, P]>;
+  /** Wraps an accepted socket in a transport. */
   connectAcceptedSocket<P extends Protocol>(
     protocolFactory: ProtocolFactory<P>,
     socket: unknown,
     options?: IoOptions,
   ): Promise<[Transport, P]>;
+  /** Upgrades a connection to TLS; resolves to the new transport. */
   startTls(
     transport: Transport,
     protocol: BaseProtocol,
     sslContext: unknown,
     options?: IoOptions,
   ): Promise<Transport>;
+  /** Sends a file over a transport; resolves to the bytes sent. */
   sendfile(
     transport: WriteTransport,
     file: unknown,
     offset?: number,
     count?: number | null,
   ): Promise<number>;
+  /** Starts a program with arguments. */
   subprocessExec<P extends SubprocessProtocol>(
     protocolFactory: ProtocolFactory<P>,
     program: string,
     args?: readonly string[],
     options?: IoOptions,
   ): Promise<[SubprocessTransport, P]>;
+  /** Starts a shell command. */
   subprocessShell<P extends SubprocessProtocol>(
     protocolFactory: ProtocolFactory<P>,
     command: string,
     options?: IoOptions,
   ): Promise<[SubprocessTransport, P]>;
+  /** Reads from a pipe through a protocol. */
   connectReadPipe<P extends Protocol>(
     protocolFactory: ProtocolFactory<P>,
     pipe: unknown,
   ): Promise<[ReadTransport, P]>;
+  /** Writes to a pipe through a transport. */
   connectWritePipe<P extends BaseProtocol>(
     protocolFactory: ProtocolFactory<P>,
     pipe: unknown,
   ): Promise<[WriteTransport, P]>;
+  /** Resolves a host and port to addresses. */
   getaddrinfo(
     host: string | null,
     port: number | string | null,
     options?: IoOptions,
   ): Promise<unknown[]>;
+  /** Resolves an address to a host and service name. */
   getnameinfo(
     sockaddr: readonly [string, number, ...number[]],
     flags?: number,
