@@ -57,17 +57,27 @@ export class Context implements Iterable<ContextVar<unknown>> {
   /**
    * Returns the value of `variable` in this Context, or `defaultValue` when it has none.
    *
+   * @throws TypeError if `variable` is not a ContextVar.
+   *
    * Python parity: `Context.get`
    */
   get<T>(variable: ContextVar<T>): T | undefined;
   get<T, D>(variable: ContextVar<T>, defaultValue: D): T | D;
   get<T, D>(variable: ContextVar<T>, defaultValue?: D): T | D | undefined {
+    checkKey(variable);
     const data = this.#data as ReadonlyMap<ContextVar<T>, T>;
     return data.has(variable) ? data.get(variable) : defaultValue;
   }
 
-  /** Tells whether `variable` has a value in this Context. Python parity: `var in ctx` */
+  /**
+   * Tells whether `variable` has a value in this Context.
+   *
+   * @throws TypeError if `variable` is not a ContextVar.
+   *
+   * Python parity: `var in ctx`
+   */
   has(variable: ContextVar<unknown>): boolean {
+    checkKey(variable);
     return this.#data.has(variable);
   }
 
@@ -135,6 +145,17 @@ export function copyContext(): Context {
   return _currentContext().copy();
 }
 
+/** Marks ContextVars so that every copy of this package recognises the others' variables. */
+const CONTEXT_VAR_BRAND = Symbol.for('tsio.contextvar');
+
+function checkKey(key: unknown): void {
+  const branded =
+    typeof key === 'object' && key !== null && (key as Record<symbol, unknown>)[CONTEXT_VAR_BRAND];
+  if (branded !== true) {
+    throw new TypeError(`a ContextVar key was expected, got ${String(key)}`);
+  }
+}
+
 /**
  * A value recorded by `ContextVar.set`, which `ContextVar.reset` uses to restore the
  * variable's previous value.
@@ -156,6 +177,11 @@ export class Token<T> {
     /** @internal */
     readonly _context: Context,
   ) {}
+
+  /** Python parity: `repr(Token)` */
+  toString(): string {
+    return `<Token${this._used ? ' used' : ''} var=${this.variable.toString()}>`;
+  }
 }
 
 /** Options of `new ContextVar(name, options)`. */
@@ -256,6 +282,15 @@ export class ContextVar<T> {
 
   /** Python parity: `repr(ContextVar)` */
   toString(): string {
-    return `<ContextVar name='${this.name}'>`;
+    const shown = this.#hasDefault ? ` default=${reprValue(this.#default)}` : '';
+    return `<ContextVar name='${this.name}'${shown}>`;
   }
 }
+
+function reprValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return `<${value.constructor?.name ?? 'Object'}>`;
+}
+
+(ContextVar.prototype as unknown as Record<symbol, boolean>)[CONTEXT_VAR_BRAND] = true;

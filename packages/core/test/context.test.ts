@@ -282,4 +282,22 @@ describe('Context', () => {
     expect(results).toEqual([1, 2]);
     expect(base.get(v)).toBeUndefined();
   });
+
+  it('refuses a key that is not a ContextVar (test_context_typerrors_1)', () => {
+    const ctx = new Context();
+    expect(() => ctx.get(1 as never)).toThrow(
+      new TypeError('a ContextVar key was expected, got 1'),
+    );
+    expect(() => ctx.has('v' as never)).toThrow(TypeError);
+  });
+
+  it('shows the default of a ContextVar and the state of a Token (test_context_var_repr_1)', () => {
+    const withDefault = new ContextVar<number>('a', { default: 123 });
+    expect(String(withDefault)).toBe("<ContextVar name='a' default=123>");
+    expect(String(new ContextVar('b'))).toBe("<ContextVar name='b'>");
+    const token = withDefault.set(1);
+    expect(String(token)).toBe("<Token var=<ContextVar name='a' default=123>>");
+    withDefault.reset(token);
+    expect(String(token)).toBe("<Token used var=<ContextVar name='a' default=123>>");
+  });
 });
