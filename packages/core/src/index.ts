@@ -59,6 +59,12 @@ export {
   _registeredTasks,
   _captureFrame,
   _runInFrame,
+  _switchToFrame,
+  _contextFrame,
+  _setFramesRestoredByLoop,
+  _enterFrameFromHandle,
+  _SELF_FRAMED_CONTEXT,
+  _taskFrame,
 } from './task-frame.js';
 export type { ExecutionFrame } from './task-frame.js';
 

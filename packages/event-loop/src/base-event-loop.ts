@@ -1,10 +1,18 @@
-import { _getRunningLoop, _setRunningLoop, RuntimeError } from '@tsio/core';
+import {
+  _captureFrame,
+  _getRunningLoop,
+  _setFramesRestoredByLoop,
+  _setRunningLoop,
+  _switchToFrame,
+  RuntimeError,
+} from '@tsio/core';
 import type {
   AbstractEventLoop,
   AbstractFuture,
   AbstractTask,
   Context,
   Coro,
+  ExecutionFrame,
   TaskFactory,
   TaskOptions,
 } from '@tsio/core';
@@ -74,6 +82,8 @@ export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
   private _closed = false;
   private _stopping = false;
   private _taskFactory: TaskFactory | null = null;
+  /** The frame `runForever` was called in: the exception handler runs in it. */
+  private _runFrame: ExecutionFrame | undefined = undefined;
 
   /**
    * Creates a loop (not running, not closed).
@@ -117,6 +127,7 @@ export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
       return Promise.reject(error);
     }
     _setRunningLoop(this);
+    this._runFrame = _captureFrame();
     return this._driver.start();
   }
 
@@ -236,6 +247,21 @@ export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
    * Python parity: `BaseEventLoop._run_once`
    */
   protected runOnce(): void {
+    const outer = _captureFrame();
+    try {
+      this._runIteration(outer);
+    } finally {
+      _switchToFrame(outer);
+    }
+  }
+
+  /**
+   * One iteration (see `runOnce`). Each handle switches to its own frame and leaves it
+   * current, so consecutive handles in the same Context cost one AsyncLocalStorage switch and
+   * the iteration ends in the last handle's frame: the caller switches back if it needs to.
+   * Errors are reported from `outer`.
+   */
+  private _runIteration(outer: ExecutionFrame | undefined): void {
     const timers = this._timers;
     let timer = timers.peek();
     if (timer !== undefined) {
@@ -254,14 +280,17 @@ export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
     let i = 0;
     try {
       if (this._debug) {
+        _switchToFrame(outer);
         for (; i < count; i++) this._runTimed(batch[i] as Handle);
       } else {
+        _setFramesRestoredByLoop(true);
         for (; i < count; i++) {
           const handle = batch[i] as Handle;
-          if (!handle._cancelled) handle._run();
+          if (!handle._cancelled) handle._runSwitched(outer);
         }
       }
     } finally {
+      _setFramesRestoredByLoop(false);
       // Only if something escaped a handle (it should not): keep the rest of the batch first.
       if (i < count) this._ready = batch.slice(i + 1, count).concat(this._ready);
       batch.length = 0;
@@ -286,7 +315,10 @@ export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
 
   /** @internal Called by the driver: one iteration, then when the next is due. */
   _step(): number | null {
-    this.runOnce();
+    // Not switched back at the end: what runs between iterations (the driver) reads no
+    // Context, and the next iteration's first handle usually runs in the same frame (an
+    // AsyncLocalStorage switch allocates on Node >= 24).
+    this._runIteration(this._runFrame);
     if (this._stopping) return null;
     if (this._ready.length > 0) return -Infinity;
     const next = this._timers.peek();
@@ -296,6 +328,8 @@ export class BaseEventLoop extends LoopServices implements AbstractEventLoop {
   /** @internal Called by the driver when the run ends. */
   _runEnded(): void {
     this._stopping = false;
+    _switchToFrame(this._runFrame);
+    this._runFrame = undefined;
     if (_getRunningLoop() === this) _setRunningLoop(null);
   }
 

@@ -1,4 +1,11 @@
-import { _runInTaskFrame, copyContext } from '@tsio/core';
+import {
+  _contextFrame,
+  _runInTaskFrame,
+  _SELF_FRAMED_CONTEXT,
+  _switchToFrame,
+  copyContext,
+  type ExecutionFrame,
+} from '@tsio/core';
 import type {
   AbstractEventLoop,
   Context,
@@ -135,14 +142,39 @@ export class Handle implements HandleContract {
       if (args.length === 0) _runInTaskFrame(this._context, null, callback);
       else _runInTaskFrame(this._context, null, callback, ...args);
     } catch (exception) {
-      const context: ExceptionContext = {
-        message: `Exception in callback ${formatCallback(callback, args, this._loop.getDebug())}`,
-        exception,
-        handle: this,
-      };
-      if (this._sourceTraceback !== null) context.sourceTraceback = this._sourceTraceback;
-      this._loop.callExceptionHandler(context);
+      this._report(callback, args, exception);
     }
+  }
+
+  /**
+   * @internal As `_run`, for the loop's batch: switches to the handle's frame (if it is not
+   * the current one already) and leaves it current afterwards; the loop switches back to
+   * `outer` once at the end of the batch. An error is reported from `outer`, as `_run` does.
+   */
+  _runSwitched(outer: ExecutionFrame | undefined): void {
+    const callback = this._callback as (...args: unknown[]) => unknown;
+    const args = this._args as unknown[];
+    // A self-framed callback enters its own frame at once: switching first would be wasted.
+    const context = this._context;
+    if (context !== _SELF_FRAMED_CONTEXT) _switchToFrame(_contextFrame(context));
+    try {
+      // `this` is null, as AsyncLocalStorage.run calls it in `_run`.
+      callback.apply(null, args);
+    } catch (exception) {
+      _switchToFrame(outer);
+      this._report(callback, args, exception);
+    }
+  }
+
+  /** @internal Sends an error thrown by the callback to the loop's exception handler. */
+  _report(callback: (...args: unknown[]) => unknown, args: unknown[], exception: unknown): void {
+    const context: ExceptionContext = {
+      message: `Exception in callback ${formatCallback(callback, args, this._loop.getDebug())}`,
+      exception,
+      handle: this,
+    };
+    if (this._sourceTraceback !== null) context.sourceTraceback = this._sourceTraceback;
+    this._loop.callExceptionHandler(context);
   }
 }
 

@@ -212,7 +212,7 @@ export class Future<T> implements AbstractFuture<T> {
         onFulfilled,
         onRejected,
       );
-      queueMicrotask(() => resumption.deliver(false, misuse, false));
+      queueMicrotask(() => resumption.deliver(false, misuse, false, false));
       return promise;
     }
     const pending = this._state === PENDING;
@@ -225,7 +225,7 @@ export class Future<T> implements AbstractFuture<T> {
     );
     if (!pending) {
       // Awaiting a done future does not suspend the task in asyncio: resume in a microtask.
-      queueMicrotask(() => this._deliver(resumption, false));
+      queueMicrotask(() => this._deliver(resumption, false, false));
       return promise;
     }
     (this._callbacks ??= []).push(resumption);
@@ -330,12 +330,13 @@ export class Future<T> implements AbstractFuture<T> {
   }
 
   /** @internal */
-  _deliver(resumption: Resumption, checkPendingCancel: boolean): void {
+  _deliver(resumption: Resumption, checkPendingCancel: boolean, fromHandle: boolean): void {
+    const check = checkPendingCancel;
     if (this._state === FINISHED) {
-      if (this._exception === undefined) resumption.deliver(true, this._result, checkPendingCancel);
-      else resumption.deliver(false, this._exception, checkPendingCancel);
+      if (this._exception === undefined) resumption.deliver(true, this._result, check, fromHandle);
+      else resumption.deliver(false, this._exception, check, fromHandle);
     } else {
-      resumption.deliver(false, this._makeCancelledError(), checkPendingCancel);
+      resumption.deliver(false, this._makeCancelledError(), check, fromHandle);
     }
   }
 }
@@ -343,7 +344,7 @@ export class Future<T> implements AbstractFuture<T> {
 (Future.prototype as unknown as Record<symbol, boolean>)[FUTURE_BRAND] = true;
 
 function deliverResumption(future: Future<unknown>, resumption: Resumption): void {
-  future._deliver(resumption, true);
+  future._deliver(resumption, true, true);
 }
 
 function describeValue(value: unknown): string {

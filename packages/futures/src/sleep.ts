@@ -62,7 +62,7 @@ class Yield<T> implements PromiseLike<T> {
 }
 
 function resumeAfterYield(resumption: Resumption, value: unknown): void {
-  resumption.deliver(true, value, true);
+  resumption.deliver(true, value, true, true);
 }
 
 /** A sleep's future: cancelling it removes its timer from the loop. */

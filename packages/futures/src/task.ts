@@ -1,7 +1,10 @@
 import {
   _currentLoop,
   _registerTask,
+  _enterFrameFromHandle,
   _runInTaskFrame,
+  _SELF_FRAMED_CONTEXT,
+  _taskFrame,
   _unregisterTask,
   CancelledError,
   copyContext,
@@ -74,7 +77,8 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     this._sourceTraceback = loop.getDebug() ? new Error().stack : undefined;
     _registerTask(loop, this);
     if (options.eagerStart === true && loop.isRunning()) this._start();
-    else loop.callSoonWithContext(this.#context, startTask, this as Task<unknown>);
+    // The start handle enters the task's frame itself (`_start(true)`).
+    else loop.callSoonWithContext(_SELF_FRAMED_CONTEXT, startTask, this as Task<unknown>);
   }
 
   /** The coroutine function the task runs. Python parity: `Task.get_coro` */
@@ -214,8 +218,11 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     this._abortController?.abort(this._abortReason);
   }
 
-  /** @internal The first step: runs the coroutine function as this task. */
-  _start(): void {
+  /**
+   * @internal The first step: runs the coroutine function as this task. `fromHandle`: called
+   * at the top of the start handle's callback (see `_enterFrameFromHandle`), not eagerly.
+   */
+  _start(fromHandle = false): void {
     if (this._started || this.done()) return;
     this._started = true;
     if (this._mustCancel) {
@@ -227,7 +234,12 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     try {
       // In the task's frame, so that a tsio awaitable returned directly by the function
       // (`createTask(() => sleep(1))`) becomes the task's waiter, as if it were awaited.
-      _runInTaskFrame(this.#context, this, runCoroutine, this, this.#coro, signal);
+      if (fromHandle) {
+        const frame = _taskFrame(this.#context, this);
+        _enterFrameFromHandle(frame, runCoroutine, this, this.#coro, signal);
+      } else {
+        _runInTaskFrame(this.#context, this, runCoroutine, this, this.#coro, signal);
+      }
     } catch (error) {
       this._finishWithError(error);
     }
@@ -293,7 +305,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
 }
 
 function startTask(task: Task<unknown>): void {
-  task._start();
+  task._start(true);
 }
 
 /** Calls the task function and follows the promise it returns (runs in the task's frame). */

@@ -16,6 +16,8 @@ export interface Runtime {
   loopResolver: (() => object) | null;
   readonly tasksByLoop: WeakMap<object, Set<object>>;
   rootFrame: Frame | null;
+  /** True while a loop runs a batch of handles that restores frames itself (`_enterFrameFromHandle`). */
+  framesRestoredByLoop: boolean;
 }
 
 const RUNTIME_KEY = Symbol.for('tsio.runtime.v1');
@@ -29,6 +31,7 @@ function createRuntime(): Runtime {
     loopResolver: null,
     tasksByLoop: new WeakMap(),
     rootFrame: null,
+    framesRestoredByLoop: false,
   };
 }
 

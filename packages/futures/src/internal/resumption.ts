@@ -1,4 +1,9 @@
-import { _runInFrame, isCancelledError, type ExecutionFrame } from '@tsio/core';
+import {
+  _enterFrameFromHandle,
+  _runInFrame,
+  isCancelledError,
+  type ExecutionFrame,
+} from '@tsio/core';
 import type { CancellableWaiter, WaitingTask } from './waiting-task.js';
 
 type Settler = (value: unknown) => void;
@@ -23,9 +28,10 @@ export class Resumption {
   /**
    * Delivers the outcome. When the task got a cancellation request after its waiter was
    * already done, the CancelledError is delivered instead (asyncio's `_must_cancel` check
-   * at the start of `Task.__step`).
+   * at the start of `Task.__step`). `fromHandle`: called at the top of a loop handle's
+   * callback (see `_enterFrameFromHandle`), not from a microtask.
    */
-  deliver(ok: boolean, value: unknown, checkPendingCancel: boolean): void {
+  deliver(ok: boolean, value: unknown, checkPendingCancel: boolean, fromHandle: boolean): void {
     const task = this.task;
     if (task !== null) {
       if (this.waiter !== null) task._removeWaiter(this.waiter);
@@ -42,7 +48,8 @@ export class Resumption {
       (ok ? this.resolve : this.reject)(value);
       return;
     }
-    _runInFrame(this.frame, runHandler, this, handler as (value: unknown) => unknown, value);
+    const run = fromHandle ? _enterFrameFromHandle : _runInFrame;
+    run(this.frame, runHandler, this, handler as (value: unknown) => unknown, value);
   }
 }
 
