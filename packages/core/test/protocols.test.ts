@@ -45,7 +45,7 @@ describe('protocol interfaces', () => {
   it('require getBuffer and bufferUpdated of a BufferedProtocol', () => {
     // @ts-expect-error: a BufferedProtocol must provide getBuffer
     const missing: BufferedProtocol = { bufferUpdated: () => {} };
-    expect(missing).toBeDefined();
+    expect(missing).toEqual({ bufferUpdated: expect.any(Function) });
   });
 
   it('type the transport given to connectionMade by protocol kind', () => {

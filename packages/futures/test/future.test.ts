@@ -83,6 +83,7 @@ describe('Future', () => {
     expect(() => f.setResult(2)).toThrow(InvalidStateError);
     expect(() => f.setResult(2)).toThrow(/^FINISHED: <Future finished result=1>$/);
     expect(() => f.setException(new Error('x'))).toThrow(InvalidStateError);
+    expect(() => f.setException(new Error('x'))).toThrow(/^FINISHED: <Future finished result=1>$/);
     const c = new Future<number>({ loop });
     c.cancel();
     expect(() => c.setResult(1)).toThrow(/^CANCELLED: /);

@@ -149,15 +149,25 @@ describe('run()', () => {
 
     it('interrupts the process on the second SIGINT', async () => {
       const kill = jest.spyOn(process, 'kill').mockImplementation(() => true);
-      await run(async () => {
+      const trace: string[] = [];
+      // With process.kill mocked, the process survives: main swallows the cancellation and
+      // returns, so run() resolves with its result (asyncio raises KeyboardInterrupt only when
+      // main ends cancelled).
+      const result = await run(async () => {
         process.emit('SIGINT', 'SIGINT');
         try {
           await sleep(3600);
+          trace.push('not cancelled');
         } catch (e) {
           if (!isCancelledError(e)) throw e;
+          trace.push('main got CancelledError');
           process.emit('SIGINT', 'SIGINT'); // main ignores the first and keeps going
         }
-      }).catch(() => undefined);
+        return 'main returned';
+      });
+      expect(result).toBe('main returned');
+      expect(trace).toEqual(['main got CancelledError']);
+      expect(kill).toHaveBeenCalledTimes(1);
       expect(kill).toHaveBeenCalledWith(process.pid, 'SIGINT');
     });
 

@@ -99,6 +99,8 @@ describe('Runner', () => {
     expect(() => new Runner({ loopFactory: 5 as never })).toThrow(TypeError);
     const runner = new Runner();
     await expect(runner.run(Promise.resolve(1) as never)).rejects.toThrow(TypeError);
+    await expect(runner.run(Promise.resolve(1) as never)).rejects.toThrow(/\(\) => main\(\)/);
+    expect(() => new Runner({ loopFactory: 5 as never })).toThrow(/loopFactory must be a function/);
     await runner.close();
   });
 

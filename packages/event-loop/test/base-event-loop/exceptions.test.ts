@@ -43,6 +43,32 @@ describe('errors thrown by callbacks', () => {
     expect(errorSpy).not.toHaveBeenCalled();
   });
 
+  it('a throwing timer callback is reported and later iterations still run', async () => {
+    const trace: string[] = [];
+    loop.setExceptionHandler((_l, context) =>
+      trace.push(`handler: ${context.message} / ${(context.exception as Error).message}`),
+    );
+    loop.callLater(-1, function timerFailing(): void {
+      trace.push('timer runs');
+      throw new Error('timer boom');
+    });
+    loop.callSoon(() => {
+      trace.push('iteration 1');
+      loop.callSoon(() => {
+        trace.push('iteration 2');
+        loop.stop();
+      });
+    });
+    await loop.runForever();
+    expect(trace).toEqual([
+      'iteration 1',
+      'timer runs',
+      'handler: Exception in callback timerFailing() / timer boom',
+      'iteration 2',
+    ]);
+    expect(errorSpy).not.toHaveBeenCalled();
+  });
+
   it('the default handler logs the message, the other keys and the stack (test_default_exc_handler_callback)', async () => {
     function failing(): void {
       throw new TypeError('bad type');

@@ -1,3 +1,4 @@
+import { Context } from '@tsio/core';
 import { BaseEventLoop } from '../../src/index.js';
 import { fakeEnvironment } from '../helpers/fake-host.js';
 
@@ -146,6 +147,9 @@ describe('callLater and callAt', () => {
   it('NaN and non-number delays or times throw TypeError', () => {
     const noop = (): void => {};
     expect(() => loop.callLater(NaN, noop)).toThrow(TypeError);
+    expect(() => loop.callLater(NaN, noop)).toThrow(/^callLater\(\) expects a delay in seconds/);
+    expect(() => loop.callLaterWithContext(new Context(), NaN, noop)).toThrow(TypeError);
+    expect(() => loop.callAtWithContext(new Context(), NaN, noop)).toThrow(TypeError);
     expect(() => loop.callLater('1' as unknown as number, noop)).toThrow(
       /^callLater\(\) expects a delay in seconds/,
     );
@@ -174,12 +178,19 @@ describe('callLater and callAt', () => {
 
 describe('time()', () => {
   it('is monotonic and in seconds (test_time_and_call_at)', async () => {
+    // Bracketed by performance.now() (milliseconds) instead of an upper bound in wall-clock
+    // time, so a loaded machine that oversleeps cannot fail it.
+    const before0 = performance.now();
     const t0 = loop.time();
+    const after0 = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 20));
+    const before1 = performance.now();
     const t1 = loop.time();
+    const after1 = performance.now();
     expect(t1).toBeGreaterThanOrEqual(t0);
+    expect(t1 - t0).toBeGreaterThanOrEqual((before1 - after0) / 1000 - 1e-6);
+    expect(t1 - t0).toBeLessThanOrEqual((after1 - before0) / 1000 + 1e-6);
     expect(t1 - t0).toBeGreaterThan(0.015);
-    expect(t1 - t0).toBeLessThan(1);
   });
 
   it('comes from the injected clock', () => {

@@ -103,7 +103,9 @@ describe('Task basics', () => {
       expect(() => task.setResult(2)).toThrow(
         new RuntimeError('Task does not support set_result operation'),
       );
-      expect(() => task.setException(new Error())).toThrow(RuntimeError);
+      expect(() => task.setException(new Error())).toThrow(
+        new RuntimeError('Task does not support set_exception operation'),
+      );
       expect(await task).toBe(1);
     });
   });

@@ -327,7 +327,7 @@ describe('parity: tasks', () => {
       try {
         await ts;
       } catch (e) {
-        msg(e);
+        tr.push(`ts cancelled ${msg(e)}`);
       }
       tr.push(`all end ${allTasks().size}`);
     });
@@ -336,6 +336,7 @@ describe('parity: tasks', () => {
       'in quick current is quick True',
       'all after quick 2 has main True has quick False',
       'callback current None',
+      'ts cancelled ',
       'all end 1',
     ]);
   });
