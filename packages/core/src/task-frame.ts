@@ -28,29 +28,78 @@ export function _currentTaskOrNull(): AbstractTask<unknown> | null {
 }
 
 /**
- * Records `task` among the live tasks of `loop` (what `allTasks(loop)` returns).
+ * Records `task` among the live tasks of `loop` (what `allTasks(loop)` returns). With
+ * `weakly`, the registry holds it through a WeakRef: a pending task that nothing else
+ * references can then be collected (and reported, in debug mode) as in asyncio, whose
+ * registry is a WeakSet; a task that is still reachable stays listed. Tasks use it in debug
+ * mode only: the strong registration is the fast one.
  *
  * Python parity: `asyncio._register_task`
  */
-export function _registerTask(loop: AbstractEventLoop, task: AbstractTask<unknown>): void {
+export function _registerTask(
+  loop: AbstractEventLoop,
+  task: AbstractTask<unknown>,
+  weakly = false,
+): void {
+  if (weakly) {
+    registerWeakly(loop, task);
+    return;
+  }
   let tasks = runtime.tasksByLoop.get(loop);
   if (tasks === undefined) runtime.tasksByLoop.set(loop, (tasks = new Set()));
   tasks.add(task);
 }
 
 /**
- * Removes `task` from the live tasks of `loop`.
+ * Removes `task` from the live tasks of `loop` (however it was registered).
  *
  * Python parity: `asyncio._unregister_task`
  */
 export function _unregisterTask(loop: AbstractEventLoop, task: AbstractTask<unknown>): void {
-  runtime.tasksByLoop.get(loop)?.delete(task);
+  // A strongly registered task is found at once; only the others look at the weak registry.
+  if (runtime.tasksByLoop.get(loop)?.delete(task) === true) return;
+  const weak = runtime.weakTasks;
+  const ref = weak?.refOf.get(task);
+  if (weak === undefined || ref === undefined) return;
+  weak.refOf.delete(task);
+  weak.byLoop.get(loop)?.refs.delete(ref);
 }
 
-/** Returns the live (registered) tasks of `loop`, as a new array. */
+/**
+ * Returns the live (registered) tasks of `loop`, as a new array: the strongly registered ones
+ * in registration order, then the weakly registered ones that have not been collected.
+ */
 export function _registeredTasks(loop: AbstractEventLoop): AbstractTask<unknown>[] {
   const tasks = runtime.tasksByLoop.get(loop);
-  return tasks === undefined ? [] : ([...tasks] as AbstractTask<unknown>[]);
+  const list = (tasks === undefined ? [] : [...tasks]) as AbstractTask<unknown>[];
+  const weakSet = runtime.weakTasks?.byLoop.get(loop);
+  if (weakSet === undefined) return list;
+  for (const ref of weakSet.refs) {
+    const task = ref.deref();
+    if (task === undefined) weakSet.refs.delete(ref);
+    else if (tasks === undefined || !tasks.has(task)) list.push(task as AbstractTask<unknown>);
+  }
+  return list;
+}
+
+const MIN_PRUNE_SIZE = 64;
+
+function registerWeakly(loop: AbstractEventLoop, task: AbstractTask<unknown>): void {
+  const weak = (runtime.weakTasks ??= { byLoop: new WeakMap(), refOf: new WeakMap() });
+  if (weak.refOf.has(task)) return;
+  let weakSet = weak.byLoop.get(loop);
+  if (weakSet === undefined) {
+    weakSet = { refs: new Set(), pruneAt: MIN_PRUNE_SIZE };
+    weak.byLoop.set(loop, weakSet);
+  }
+  const ref = new WeakRef<object>(task);
+  weak.refOf.set(task, ref);
+  weakSet.refs.add(ref);
+  if (weakSet.refs.size >= weakSet.pruneAt) {
+    // Collected tasks leave dead references behind: drop them now and then, in amortised O(1).
+    for (const r of weakSet.refs) if (r.deref() === undefined) weakSet.refs.delete(r);
+    weakSet.pruneAt = Math.max(MIN_PRUNE_SIZE, 2 * weakSet.refs.size);
+  }
 }
 
 /** An opaque snapshot of what the calling code runs as (its Context and task). */

@@ -193,3 +193,83 @@ describe('two copies of @tsio/core', () => {
     expect(other._currentContext()).toBe(_currentContext());
   });
 });
+
+describe('weak task registry (debug mode)', () => {
+  // Collection needs a gc function: node --expose-gc gives `global.gc`; inside jest, so:
+  let gc: () => void;
+  beforeAll(() => {
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+    gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+  });
+
+  /**
+   * Collects garbage until `done()` holds (bounded to 2 s). A `deref()` keeps its target alive
+   * until the current job ends: collect only in a later job than the last check.
+   */
+  async function collectUntil(done: () => boolean): Promise<void> {
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      await tick();
+      gc();
+      if (done()) return;
+      if (Date.now() > deadline) throw new Error('gave up waiting for garbage collection');
+    }
+  }
+
+  /** Registers a task weakly and keeps no reference to it; returns a WeakRef to watch it. */
+  function registerUnreachable(loop: AbstractEventLoop, label: string): WeakRef<object> {
+    const task = fakeTask(label);
+    _registerTask(loop, task, true);
+    return new WeakRef(task);
+  }
+
+  const labels = (loop: AbstractEventLoop) =>
+    _registeredTasks(loop).map((t) => (t as unknown as { label: string }).label);
+
+  it('lists weak registrations after the strong ones, once each, and unregisters both kinds', () => {
+    const loop = fakeLoop('l');
+    const a = fakeTask('a');
+    const w = fakeTask('w');
+    const both = fakeTask('both');
+    _registerTask(loop, w, true);
+    _registerTask(loop, a);
+    _registerTask(loop, w, true);
+    _registerTask(loop, both, true);
+    _registerTask(loop, both);
+    expect(labels(loop)).toEqual(['a', 'both', 'w']);
+    expect(_registeredTasks(fakeLoop('other'))).toEqual([]);
+    _unregisterTask(loop, w);
+    expect(labels(loop)).toEqual(['a', 'both']);
+    _unregisterTask(loop, both);
+    _unregisterTask(loop, both);
+    _unregisterTask(loop, a);
+    expect(labels(loop)).toEqual([]);
+    _registerTask(loop, w, true);
+    expect(labels(loop)).toEqual(['w']);
+  });
+
+  it('drops a weakly registered task once it is collected, keeps reachable ones (as asyncio _scheduled_tasks WeakSet)', async () => {
+    const loop = fakeLoop('l');
+    const kept = fakeTask('kept');
+    const gone = registerUnreachable(loop, 'gone');
+    _registerTask(loop, kept, true);
+    _registerTask(loop, fakeTask('strongly held'));
+    await collectUntil(() => gone.deref() === undefined);
+    expect(labels(loop)).toEqual(['strongly held', 'kept']);
+    expect(kept).toBeDefined();
+  });
+
+  it('prunes the references of collected tasks as registrations grow', async () => {
+    const runtime = (globalThis as Record<symbol, unknown>)[Symbol.for('tsio.runtime.v1')] as {
+      weakTasks: { byLoop: WeakMap<object, { refs: Set<unknown> }> };
+    };
+    const loop = fakeLoop('l');
+    const refs = Array.from({ length: 100 }, (_, i) => registerUnreachable(loop, `t${i}`));
+    await collectUntil(() => refs.every((r) => r.deref() === undefined));
+    const set = runtime.weakTasks.byLoop.get(loop)?.refs;
+    expect(set?.size).toBe(100);
+    // Registering more prunes at the next threshold, without a call to _registeredTasks.
+    for (let i = 0; i < 100; i++) registerUnreachable(loop, `u${i}`);
+    expect(set?.size).toBeLessThan(200);
+  });
+});

@@ -10,6 +10,7 @@ import {
   type AbstractFuture,
   type DoneCallback,
 } from '@tsio/core';
+import { noteRetrieved, watchException, type DebugReport } from './internal/debug-reports.js';
 import { DELIVERY_CONTEXT } from './internal/delivery-context.js';
 import { makeResumption, type Resumption } from './internal/resumption.js';
 import { currentWaitingTask, type WaitingTask } from './internal/waiting-task.js';
@@ -57,15 +58,24 @@ export class Future<T> implements AbstractFuture<T> {
   _cancelledError: CancelledError | null = null;
   /** @internal */ _callbacks: Callback[] | null = null;
   /** @internal */ readonly _loop: AbstractEventLoop;
+  /** @internal Where the future was created, one frame a line (debug mode only). */
+  readonly _sourceTraceback: string | undefined;
+  /** @internal What the debug reports need once the future is collected (debug mode only). */
+  _report: DebugReport | null = null;
 
   /**
-   * Creates a pending Future.
+   * Creates a pending Future. In debug mode (`loop.setDebug(true)`) it records where it was
+   * created, and an exception nobody retrieves (with `result()`, `exception()`, `await`, a
+   * `then` handler or `cancel()`) is reported through the loop's exception handler as
+   * "Future exception was never retrieved" once the future is garbage-collected.
    *
    * @throws RuntimeError "no running event loop" when no loop is given, none is running, and
    *   no policy provides one.
    */
   constructor(options: FutureOptions = {}) {
-    this._loop = options.loop ?? _currentLoop();
+    const loop = options.loop ?? _currentLoop();
+    this._loop = loop;
+    this._sourceTraceback = loop.getDebug() ? creationStack(new.target) : undefined;
   }
 
   /**
@@ -78,6 +88,7 @@ export class Future<T> implements AbstractFuture<T> {
    */
   result(): T {
     if (this._state === FINISHED) {
+      if (this._report !== null) noteRetrieved(this._report);
       if (this._exception !== undefined) throw this._exception;
       return this._result as T;
     }
@@ -93,7 +104,10 @@ export class Future<T> implements AbstractFuture<T> {
    * Python parity: `Future.exception`
    */
   exception(): unknown {
-    if (this._state === FINISHED) return this._exception === undefined ? null : this._exception;
+    if (this._state === FINISHED) {
+      if (this._report !== null) noteRetrieved(this._report);
+      return this._exception === undefined ? null : this._exception;
+    }
     if (this._state === CANCELLED) throw this._makeCancelledError();
     throw new InvalidStateError('Exception is not set.');
   }
@@ -114,6 +128,8 @@ export class Future<T> implements AbstractFuture<T> {
    * Python parity: `Future.cancel`
    */
   cancel(msg?: string): boolean {
+    // asyncio: cancelling a failed future counts as retrieving its exception.
+    if (this._report !== null) noteRetrieved(this._report);
     if (this._state !== PENDING) return false;
     this._cancelWith(msg);
     return true;
@@ -306,6 +322,9 @@ export class Future<T> implements AbstractFuture<T> {
   _rejectWith(error: unknown): void {
     this._exception = error;
     this._state = FINISHED;
+    if (this._report !== null || this._loop.getDebug()) {
+      this._report = watchException(this, this._report, error);
+    }
     this._scheduleCallbacks();
   }
 
@@ -333,8 +352,12 @@ export class Future<T> implements AbstractFuture<T> {
   _deliver(resumption: Resumption, checkPendingCancel: boolean, fromHandle: boolean): void {
     const check = checkPendingCancel;
     if (this._state === FINISHED) {
-      if (this._exception === undefined) resumption.deliver(true, this._result, check, fromHandle);
-      else resumption.deliver(false, this._exception, check, fromHandle);
+      if (this._exception === undefined) {
+        resumption.deliver(true, this._result, check, fromHandle);
+        return;
+      }
+      if (this._report !== null) noteRetrieved(this._report); // asyncio's `__await__`
+      resumption.deliver(false, this._exception, check, fromHandle);
     } else {
       resumption.deliver(false, this._makeCancelledError(), check, fromHandle);
     }
@@ -345,6 +368,15 @@ export class Future<T> implements AbstractFuture<T> {
 
 function deliverResumption(future: Future<unknown>, resumption: Resumption): void {
   future._deliver(resumption, true, true);
+}
+
+/** The stack of the code that called `new below(...)`, without the "Error" line. */
+function creationStack(below: NewableFunction): string {
+  const holder: { stack?: string } = {};
+  Error.captureStackTrace(holder, below);
+  const stack = holder.stack ?? '';
+  const firstNewline = stack.indexOf('\n');
+  return firstNewline === -1 ? '' : stack.slice(firstNewline + 1);
 }
 
 function describeValue(value: unknown): string {

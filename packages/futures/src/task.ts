@@ -17,6 +17,7 @@ import {
 } from '@tsio/core';
 import { Future } from './future.js';
 import { checkCoro } from './internal/check-coro.js';
+import { noteFinished, noteRetrieved, watchTask } from './internal/debug-reports.js';
 import { describe, isThenable } from './internal/describe.js';
 import type { CancellableWaiter, WaitingTask } from './internal/waiting-task.js';
 
@@ -46,6 +47,12 @@ let taskCounter = 0;
  *
  * Create tasks with `createTask(coro, options)` or `loop.createTask(coro, options)`.
  *
+ * In debug mode (`loop.setDebug(true)`, or the `TSIO_DEBUG` environment variable), a task
+ * records where it was created, and the loop's exception handler is told, once the task is
+ * garbage-collected, if its exception was never retrieved ("Task exception was never
+ * retrieved") or if it never finished ("Task was destroyed but it is pending!"). The context
+ * then has `taskName` and `sourceTraceback` instead of `task` (the task is gone).
+ *
  * Python parity: `asyncio.Task`
  */
 export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
@@ -56,7 +63,6 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   /** @internal */ _abortController: AbortController | null = null;
   /** @internal */ _abortReason: CancelledError | null = null;
   /** @internal */ _started = false;
-  /** @internal */ readonly _sourceTraceback: string | undefined;
   readonly #coro: Coro<T>;
   readonly #context: Context;
   #name: string;
@@ -74,8 +80,14 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     this.#coro = coro;
     this.#context = options.context ?? copyContext();
     this.#name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
-    this._sourceTraceback = loop.getDebug() ? new Error().stack : undefined;
-    _registerTask(loop, this);
+    if (this._sourceTraceback === undefined) {
+      _registerTask(loop, this);
+    } else {
+      // Debug mode: registered weakly, so that a pending task nothing references can be
+      // collected and reported ("Task was destroyed but it is pending!").
+      _registerTask(loop, this, true);
+      this._report = watchTask(this, this.#name);
+    }
     if (options.eagerStart === true && loop.isRunning()) this._start();
     // The start handle enters the task's frame itself (`_start(true)`).
     else loop.callSoonWithContext(_SELF_FRAMED_CONTEXT, startTask, this as Task<unknown>);
@@ -94,6 +106,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   /** Renames the task. Python parity: `Task.set_name` */
   setName(name: unknown): void {
     this.#name = String(name);
+    if (this._report !== null) this._report.taskName = this.#name;
   }
 
   /** The Context the task runs in. Python parity: `Task.get_context` */
@@ -111,8 +124,8 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     if (this._sourceTraceback === undefined) return [];
     return this._sourceTraceback
       .split('\n')
-      .slice(1)
-      .map((line) => line.trim());
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
   }
 
   /**
@@ -136,6 +149,8 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
    * Python parity: `Task.cancel`
    */
   override cancel(msg?: string): boolean {
+    // asyncio: cancelling a failed task counts as retrieving its exception.
+    if (this._report !== null) noteRetrieved(this._report);
     if (this.done()) return false;
     this._numCancelsRequested += 1;
     this._abort(msg);
@@ -191,6 +206,14 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     let state = this._describeState();
     if (!this.done() && this._numCancelsRequested > 0) state = 'cancelling';
     return `<Task ${state} name='${this.#name}' coro=<${this.#coro.name || 'anonymous'}>>`;
+  }
+
+  /**
+   * @internal Asks not to report the task if it is collected while pending (asyncio's
+   * `_log_destroy_pending = False`, which gather sets on the tasks it creates itself).
+   */
+  _disableDestroyPendingReport(): void {
+    if (this._report !== null) noteFinished(this._report);
   }
 
   /** @internal */
@@ -301,6 +324,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     this._waiter = null;
     this._moreWaiters = null;
     _unregisterTask(this._loop, this);
+    if (this._report !== null) noteFinished(this._report);
   }
 }
 

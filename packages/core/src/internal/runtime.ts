@@ -15,9 +15,28 @@ export interface Runtime {
   runningLoop: object | null;
   loopResolver: (() => object) | null;
   readonly tasksByLoop: WeakMap<object, Set<object>>;
+  /**
+   * The tasks registered weakly (created in debug mode), so that a pending task nothing else
+   * references can be collected and reported. Created on first use: a runtime made by an older
+   * copy of core lacks it.
+   */
+  weakTasks?: WeakTaskRegistry;
   rootFrame: Frame | null;
   /** True while a loop runs a batch of handles that restores frames itself (`_enterFrameFromHandle`). */
   framesRestoredByLoop: boolean;
+}
+
+/** Weak task registrations: per loop, the WeakRefs; per task, its WeakRef (to unregister it). */
+export interface WeakTaskRegistry {
+  readonly byLoop: WeakMap<object, WeakTaskSet>;
+  readonly refOf: WeakMap<object, WeakRef<object>>;
+}
+
+/** The weakly registered tasks of one loop; dead references are pruned lazily. */
+export interface WeakTaskSet {
+  readonly refs: Set<WeakRef<object>>;
+  /** Prune dead references when `refs` reaches this size. */
+  pruneAt: number;
 }
 
 const RUNTIME_KEY = Symbol.for('tsio.runtime.v1');
