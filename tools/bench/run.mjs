@@ -52,6 +52,26 @@ const BENCHES = [
     raw: ['tasks.mjs', '-n', 2_000_000, '--batch', 100_000],
     setImmediate: ['tasks.mjs', '--mech', 'setImmediate', '-n', 1_000_000, '--batch', 100_000],
   },
+  {
+    // No anchor of this name: the raw-Node row is the `tasks` anchor (Promise.all of 100k).
+    name: 'gather',
+    what: 'gather(tasks) of 100k createTask(sleep(0))',
+    tsio: ['gather.mjs', '-n', 100_000, '--batch', 100_000],
+    raw: ['tasks.mjs', '-n', 2_000_000, '--batch', 100_000],
+  },
+  {
+    // No anchor of this name: the raw-Node row is the `tasks` anchor (Promise.all of 100k).
+    name: 'taskgroup',
+    what: '100k tg.createTask(sleep(0)) in one TaskGroup',
+    tsio: ['taskgroup.mjs', '-n', 100_000, '--batch', 100_000],
+    raw: ['tasks.mjs', '-n', 2_000_000, '--batch', 100_000],
+  },
+  {
+    name: 'gather_timeout',
+    what: 'batches of 10k tasks doing timeout(1).run(() => sleep(0.001)), gathered',
+    tsio: ['timeout.mjs', '-n', 100_000, '--batch', 10_000],
+    raw: ['gather_timeout.mjs', '-n', 1_000_000, '--batch', 10_000],
+  },
 ];
 
 const SMOKE_N = 1000;

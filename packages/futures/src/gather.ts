@@ -1,6 +1,5 @@
 import {
   _currentLoop,
-  CancelledError,
   copyContext,
   type AbstractEventLoop,
   type Awaitable,
@@ -134,7 +133,6 @@ class GatheringFuture extends Future<unknown[]> {
   readonly #returnExceptions: boolean;
   #finished = 0;
   #cancelRequested = false;
-  #cancelMessage: string | undefined = undefined;
 
   constructor(
     children: readonly Future<unknown>[],
@@ -173,7 +171,6 @@ class GatheringFuture extends Future<unknown[]> {
     if (cancelled) {
       // asyncio bpo-32684: the gather fails with CancelledError even with returnExceptions.
       this.#cancelRequested = true;
-      this.#cancelMessage = msg;
     }
     return cancelled;
   }
@@ -194,7 +191,10 @@ class GatheringFuture extends Future<unknown[]> {
     }
     if (this.#finished < this.#distinct.length) return;
     if (this.#cancelRequested) {
-      this.setException(this.#cancellationError());
+      // As asyncio: every child's outcome is read (so none is reported as never retrieved),
+      // and the CancelledError is the one of the child that finished last.
+      for (const c of this.#distinct) if (!c.cancelled()) c.exception();
+      this.setException(child._makeCancelledError());
       return;
     }
     this.setResult(
@@ -203,14 +203,6 @@ class GatheringFuture extends Future<unknown[]> {
         return outcome.ok ? outcome.value : outcome.error;
       }),
     );
-  }
-
-  /** The CancelledError of the first cancelled child, else one with the cancel message. */
-  #cancellationError(): unknown {
-    for (const child of this.#children) {
-      if (child.cancelled()) return (settle(child) as { error: unknown }).error;
-    }
-    return new CancelledError(this.#cancelMessage);
   }
 }
 
