@@ -1,4 +1,4 @@
-import { createTask, isCancelledError, run, sleep } from 'tsio';
+import { createTask, isCancelledError, run, sleep, timeout, TimeoutError } from 'tsio';
 
 await run(async () => {
   const slow = createTask(async (signal) => {
@@ -9,8 +9,9 @@ await run(async () => {
       throw e; // always let a cancellation through
     }
   });
-  const fast = createTask(async () => sleep(0.1, 'fast result'));
-  console.log(await fast); // 'fast result'
+  console.log(await timeout(1).run(() => sleep(0.1, 'fast result'))); // 'fast result'
   slow.cancel('not needed any more');
   await slow.then(undefined, (e: unknown) => console.log('slow ended:', String(e)));
+  const late = timeout(0.05).run(() => sleep(1));
+  await late.catch((e: unknown) => console.log('too slow:', e instanceof TimeoutError)); // true
 }); // run() cancels and awaits whatever main left running, then closes the loop
