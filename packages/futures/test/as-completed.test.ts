@@ -11,10 +11,14 @@ import {
 } from '../src/index.js';
 import { runOnNewLoop, spin } from './helpers.js';
 
-/** A coroutine function that sleeps, records its end, and returns (or throws) its name. */
-function sleeper(out: string[], name: string, delay: number, fail = false) {
+/**
+ * A coroutine function that waits `until` (a number of loop iterations, or a Future the test
+ * resolves), records its end, and returns (or throws) its name. No real time: the order of
+ * completions does not depend on the speed of the machine.
+ */
+function worker(out: string[], name: string, until: number | Future<void>, fail = false) {
   return async (): Promise<string> => {
-    await sleep(delay);
+    await (typeof until === 'number' ? spin(until) : until);
     out.push(`${name} ${fail ? 'fails' : 'done'}`);
     if (fail) throw new RangeError(name);
     return name;
@@ -36,11 +40,7 @@ describe('asCompleted', () => {
   it('hands results back in completion order, with plain iteration (test_as_completed)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const [a, b, c] = [
-        sleeper(out, 'a', 0.002),
-        sleeper(out, 'b', 0.01),
-        sleeper(out, 'c', 0.03),
-      ];
+      const [a, b, c] = [worker(out, 'a', 1), worker(out, 'b', 10), worker(out, 'c', 20)];
       for (const next of asCompleted([b, c, a])) out.push(`got ${await next}`);
       return out;
     });
@@ -50,11 +50,7 @@ describe('asCompleted', () => {
   it('yields the finished tasks in completion order, with async iteration (test_as_completed)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const [a, b, c] = [
-        sleeper(out, 'a', 0.002),
-        sleeper(out, 'b', 0.01),
-        sleeper(out, 'c', 0.03),
-      ];
+      const [a, b, c] = [worker(out, 'a', 1), worker(out, 'b', 10), worker(out, 'c', 20)];
       for await (const task of asCompleted([b, c, a])) {
         out.push(`got task done=${task.done()} ${task.result()}`);
       }
@@ -100,15 +96,16 @@ describe('asCompleted', () => {
       const [trace, waited] = await runOnNewLoop(async () => {
         const out: string[] = [];
         const loop = getRunningLoop();
-        const a = createTask(sleeper(out, 'a', 0.002));
-        const b = createTask(sleeper(out, 'b', 0.06));
+        const release = new Future<void>(); // resolved only after the timeout expired
+        const a = createTask(worker(out, 'a', 1));
+        const b = createTask(worker(out, 'b', release));
         const t0 = loop.time();
         let elapsed = 0;
         if (form === 'plain') {
-          for (const next of asCompleted([a, b], { timeout: 0.02 })) out.push(await outcome(next));
+          for (const next of asCompleted([a, b], { timeout: 0.1 })) out.push(await outcome(next));
         } else {
           try {
-            for await (const task of asCompleted([a, b], { timeout: 0.02 })) {
+            for await (const task of asCompleted([a, b], { timeout: 0.1 })) {
               out.push(await outcome(Promise.resolve().then(() => task.result())));
             }
           } catch (e) {
@@ -117,6 +114,7 @@ describe('asCompleted', () => {
         }
         elapsed = loop.time() - t0;
         out.push(`b cancelled=${b.cancelled()}`);
+        release.setResult();
         out.push(`b: ${await outcome(b)}`);
         return [out, elapsed] as const;
       });
@@ -130,7 +128,7 @@ describe('asCompleted', () => {
         'b done',
         'b: result "b"',
       ]);
-      expect(waited).toBeGreaterThanOrEqual(0.019);
+      expect(waited).toBeGreaterThanOrEqual(0.099);
     },
   );
 
@@ -140,14 +138,14 @@ describe('asCompleted', () => {
       const trace = await runOnNewLoop(async () => {
         const out: string[] = [];
         // `a` finishes on the first iterations, far from the deadline even on a loaded machine.
-        const a = sleeper(out, 'a', 0);
+        const a = worker(out, 'a', 1);
         if (form === 'plain') {
-          for (const next of asCompleted([a], { timeout: 0.1 })) out.push(await outcome(next));
+          for (const next of asCompleted([a], { timeout: 1 })) out.push(await outcome(next));
         } else {
-          for await (const t of asCompleted([a], { timeout: 0.1 }))
+          for await (const t of asCompleted([a], { timeout: 1 }))
             out.push(`result ${JSON.stringify(t.result())}`);
         }
-        await sleep(0.15);
+        await sleep(1.05);
         out.push('after the timeout would have expired');
         return out;
       });
@@ -188,7 +186,7 @@ describe('asCompleted', () => {
   it('gives the first completion to the first awaitable awaited (test_as_completed_reverse_wait)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const nexts = [...asCompleted([sleeper(out, 'a', 0.005), sleeper(out, 'b', 0.02)])];
+      const nexts = [...asCompleted([worker(out, 'a', 1), worker(out, 'b', 10)])];
       out.push(`${nexts.length} awaitables`);
       out.push(`second awaitable: ${await nexts[1]!}`);
       out.push(`first awaitable: ${await nexts[0]!}`);
@@ -206,7 +204,7 @@ describe('asCompleted', () => {
   it('lets the awaitables of plain iteration be awaited concurrently (test_as_completed_concurrent)', async () => {
     const results = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const nexts = [...asCompleted([sleeper(out, 'a', 0.005), sleeper(out, 'b', 0.005)])];
+      const nexts = [...asCompleted([worker(out, 'a', 1), worker(out, 'b', 1)])];
       const [done] = await wait(nexts.map((n) => ensureFuture(n)));
       return [...done].map((f) => f.result()).sort();
     });
@@ -226,10 +224,10 @@ describe('asCompleted', () => {
   it('reports errors: plain awaitables throw them, async iteration yields the failed task', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      for (const next of asCompleted([sleeper(out, 'x', 0.001, true)])) {
+      for (const next of asCompleted([worker(out, 'x', 1, true)])) {
         out.push(`plain: ${await outcome(next)}`);
       }
-      for await (const task of asCompleted([sleeper(out, 'y', 0.001, true)])) {
+      for await (const task of asCompleted([worker(out, 'y', 1, true)])) {
         out.push(`async: yielded, exception=${String(task.exception())}`);
       }
       return out;

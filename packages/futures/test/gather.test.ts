@@ -20,11 +20,11 @@ async function outcome(aw: PromiseLike<unknown>): Promise<string> {
   }
 }
 
-/** A child that records how it ends. */
-function child(out: string[], name: string, delay: number, fail = false) {
+/** A child that waits `until` (seconds, or a Future the test resolves) and records how it ends. */
+function child(out: string[], name: string, until: number | Future<void>, fail = false) {
   return async () => {
     try {
-      await sleep(delay);
+      await (typeof until === 'number' ? sleep(until) : until);
     } catch (e) {
       out.push(`${name} ${isCancelledError(e) ? `cancelled(${e.message})` : 'error'}`);
       throw e;
@@ -64,11 +64,13 @@ describe('gather', () => {
   it('fails with the first error at once; the other children keep running (test_one_exception)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const a = createTask(child(out, 'a', 0.001, true));
-      const b = createTask(child(out, 'b', 0.02));
+      const release = new Future<void>(); // b runs until the test resolves this
+      const a = createTask(child(out, 'a', 0, true));
+      const b = createTask(child(out, 'b', release));
       const fut = gather(a, b);
       out.push(await outcome(fut));
       out.push(`b done=${b.done()}`);
+      release.setResult();
       out.push(`b: ${await outcome(b)}`);
       out.push(`gather still ${await outcome(fut)}`);
       return out;
@@ -207,7 +209,7 @@ describe('gather', () => {
         const a = createTask(child(out, 'a', 0));
         const b = createTask(child(out, 'b', 1));
         const g = gather([a, b], { returnExceptions });
-        await sleep(0.005);
+        await spin(2);
         out.push(`a done=${a.done()}, gather.cancel() -> ${g.cancel('stop')}`);
         out.push(`await gather: ${await outcome(g)}`);
         out.push(`gather cancelled=${g.cancelled()} done=${g.done()}`);

@@ -39,10 +39,11 @@ describe('sleep', () => {
         await sleep(d);
         out.push(d);
       };
-      await Promise.all([0.03, 0.01, 0.02].map((d) => createTask(sleeper(d))));
+      // Deadlines 0.1 s apart: the order holds even if the loop is slow to start the tasks.
+      await Promise.all([0.25, 0.05, 0.15].map((d) => createTask(sleeper(d))));
       return out;
     });
-    expect(trace).toEqual([0.01, 0.02, 0.03]);
+    expect(trace).toEqual([0.05, 0.15, 0.25]);
   });
 
   it('rejects NaN and non-numbers with a TypeError', async () => {

@@ -173,7 +173,7 @@ describe('timeout()', () => {
 
   it('lets other errors pass (test_foreign_exception_passed)', async () => {
     const trace = await runOnNewLoop(async () => {
-      const t = timeout(0.01);
+      const t = timeout(10);
       const result = await settle(
         t.run(async () => {
           throw new RangeError('foreign');
@@ -320,9 +320,9 @@ describe('timeout()', () => {
 
   it('cancels its timer when the block ends', async () => {
     const trace = await runOnNewLoop(async () => {
-      const t = timeout(0.01);
+      const t = timeout(1);
       const r = await t.run(async () => 'quick');
-      await sleep(0.03);
+      await sleep(1.05); // past the deadline
       return [r, `expired=${t.expired()} cancelling=${cancelling()}`, String(t)];
     });
     expect(trace).toEqual(['quick', 'expired=false cancelling=0', '<Timeout [finished]>']);
@@ -579,7 +579,7 @@ describe('Timeout.reschedule()', () => {
       const expired = timeout(0.01);
       await settle(expired.run(async () => await sleep(1)));
       attempt(expired);
-      const finished = timeout(0.01);
+      const finished = timeout(10);
       await finished.run(async () => undefined);
       attempt(finished);
       return out;
@@ -597,7 +597,7 @@ describe('entering a Timeout', () => {
   it('can happen once (test_timeout_already_entered, test_timeout_double_enter)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const t = timeout(0.01);
+      const t = timeout(10);
       await t.run(async () => {
         const again = await settle(t.run(async () => 'inner'));
         out.push(`inside: ${again}`);
@@ -754,7 +754,7 @@ describe('Timeout.signal', () => {
         await timeout(0.01)
           .run(async (t) => {
             out.push(`fresh signal aborted=${t.signal.aborted}`);
-            await sleep(0.03);
+            await sleep(10);
             out.push(`after its deadline aborted=${t.signal.aborted}`);
           })
           .catch((e: unknown) => out.push(named(e)));

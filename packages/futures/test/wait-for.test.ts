@@ -62,7 +62,7 @@ describe('waitFor()', () => {
     const r = await runOnNewLoop(async () => {
       const fut = new Future<string>();
       getRunningLoop().callSoon(() => fut.setResult('ok'));
-      return await waitFor(fut, 0.2);
+      return await waitFor(fut, 1);
     });
     expect(r).toBe('ok');
   });
@@ -140,7 +140,7 @@ describe('waitFor()', () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
       const loop = getRunningLoop();
-      const exitAt = loop.time() + 0.05;
+      const exitAt = loop.time() + 0.3; // well after the deadline of 0.1 s
       const slow = createTask(async () => {
         while (loop.time() < exitAt) {
           try {
@@ -151,7 +151,7 @@ describe('waitFor()', () => {
         }
         out.push('slow exited');
       });
-      out.push(await settle(waitFor(slow, 0.01)));
+      out.push(await settle(waitFor(slow, 0.1)));
       return out;
     });
     expect(trace).toEqual(['slow ignored a cancel', 'slow exited', 'value undefined']);

@@ -12,11 +12,19 @@ import {
 } from '../src/index.js';
 import { runOnNewLoop, spin } from './helpers.js';
 
-/** A task that sleeps `delay` seconds, records its end in `out`, and returns its name. */
-function sleeper(out: string[], name: string, delay: number, fail = false): Task<string> {
+/**
+ * A task that waits `until` (seconds, or a Future the test resolves), records its end in `out`,
+ * and returns its name.
+ */
+function sleeper(
+  out: string[],
+  name: string,
+  until: number | Future<void>,
+  fail = false,
+): Task<string> {
   return createTask(
     async () => {
-      await sleep(delay);
+      await (typeof until === 'number' ? sleep(until) : until);
       out.push(`${name} ${fail ? 'fails' : 'done'}`);
       if (fail) throw new RangeError(name);
       return name;
@@ -176,17 +184,19 @@ describe('wait', () => {
     const [trace, waited] = await runOnNewLoop(async () => {
       const out: string[] = [];
       const loop = getRunningLoop();
-      const a = sleeper(out, 'a', 0.005);
-      const b = sleeper(out, 'b', 0.05);
+      const release = new Future<void>(); // resolved only after the timeout expired
+      const a = sleeper(out, 'a', 0);
+      const b = sleeper(out, 'b', release);
       const t0 = loop.time();
-      const [done, pending] = await wait([b, a], { timeout: 0.02 });
+      const [done, pending] = await wait([b, a], { timeout: 0.1 });
       const elapsed = loop.time() - t0;
       out.push(`done=${names(done)} pending=${names(pending)} b cancelled=${b.cancelled()}`);
+      release.setResult();
       out.push(`b: ${await b}`);
       return [out, elapsed] as const;
     });
     expect(trace).toEqual(['a done', 'done={a} pending={b} b cancelled=false', 'b done', 'b: b']);
-    expect(waited).toBeGreaterThanOrEqual(0.019);
+    expect(waited).toBeGreaterThanOrEqual(0.099);
   });
 
   it('accepts any iterable, a generator included (test_wait_with_iterator_of_tasks, test_wait_generator)', async () => {
@@ -206,7 +216,8 @@ describe('wait', () => {
   it('cancels only the wait, not the futures, when the awaiting task is cancelled', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const a = sleeper(out, 'a', 0.02);
+      const release = new Future<void>();
+      const a = sleeper(out, 'a', release);
       const waiter = createTask(async () => {
         try {
           await wait([a]);
@@ -219,6 +230,7 @@ describe('wait', () => {
       waiter.cancel();
       await spin(2);
       out.push(`waiter cancelled=${waiter.cancelled()} a cancelled=${a.cancelled()}`);
+      release.setResult();
       out.push(`a: ${await a}`);
       return out;
     });

@@ -152,7 +152,7 @@ describe('TaskGroup with await using', () => {
         });
         await sleep(10);
       });
-      await sleep(0.01);
+      await spin(3); // the block and the child are waiting
       r.cancel();
       out.push(await settle(r), `cancelled=${r.cancelled()}`);
       return out;
@@ -236,13 +236,12 @@ describe('TaskGroup with await using', () => {
       const parent = createTask(async () => {
         const tg = new TaskGroup(); // no `await using`: nothing waits for the children
         tg.createTask(async () => {
-          await sleep(0.01);
+          await sleep(0);
           throw new ValueError('late');
         });
       });
       await parent;
-      await sleep(0.02);
-      await spin(2);
+      await spin(5); // the child fails, and is reported, meanwhile
       return seen.map((ctx) => [
         ctx.message.replace(/<Task[^>]*>>/g, '<Task>'),
         describeError(ctx.exception),

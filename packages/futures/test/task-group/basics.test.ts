@@ -1,6 +1,6 @@
 import { ContextVar, copyContext, RuntimeError } from '@tsio/core';
 import { currentTask, sleep, TaskGroup, type Task } from '../../src/index.js';
-import { runOnNewLoop } from '../helpers.js';
+import { runOnNewLoop, spin } from '../helpers.js';
 import { describeError, settle } from './trace.js';
 
 function settleSync(fn: () => unknown): string {
@@ -47,14 +47,15 @@ describe('TaskGroup basics', () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
       await TaskGroup.run(async (tg) => {
+        // Loop iterations, not real time: foo1 ends before the body wakes on any machine.
         tg.createTask(async () => {
-          await sleep(0.01);
+          await spin(1);
           out.push('foo1 done');
         });
-        await sleep(0.015);
+        await spin(5);
         out.push('body woke');
         tg.createTask(async () => {
-          await sleep(0.01);
+          await spin(1);
           out.push('foo2 done');
         });
       });
@@ -118,9 +119,9 @@ describe('TaskGroup basics', () => {
       const out: string[] = [];
       await TaskGroup.run(async (tg) => {
         for (let i = 0; i < 3; i++) {
-          tg.createTask(() => sleep(0.01));
+          tg.createTask(() => sleep(0));
           out.push(String(tg));
-          await sleep(0.02);
+          await spin(5); // the child ends, and the group forgets it, well within these iterations
         }
         out.push(String(tg));
       });

@@ -1,5 +1,5 @@
 import { RuntimeError, ValueError } from '@tsio/core';
-import { createTask, currentTask, sleep, TaskGroup } from '../../src/index.js';
+import { createTask, currentTask, Future, sleep, TaskGroup } from '../../src/index.js';
 import { runOnNewLoop, spin } from '../helpers.js';
 import { describeError, settle } from './trace.js';
 
@@ -27,7 +27,7 @@ describe('TaskGroup when the parent is cancelled', () => {
           for (let i = 0; i < 3; i++) g.createTask(sleeper(out, `foo${i}`));
         }),
       );
-      await sleep(0.01);
+      await spin(3); // the group and its children are running
       out.push(`r done=${r.done()}`);
       r.cancel('stop');
       out.push(await settle(r), `r cancelled=${r.cancelled()}`);
@@ -58,7 +58,7 @@ describe('TaskGroup when the parent is cancelled', () => {
             }
           }),
         );
-        await sleep(0.01);
+        await spin(3);
         r.cancel();
         out.push(await settle(r));
       }
@@ -91,7 +91,7 @@ describe('TaskGroup when the parent is cancelled', () => {
         await sleep(1);
         out.push('not reached');
       });
-      await sleep(0.01);
+      await spin(3);
       r.cancel();
       out.push(await settle(r));
       return out;
@@ -117,7 +117,7 @@ describe('TaskGroup when the parent is cancelled', () => {
             });
           }),
         );
-        await sleep(0.01);
+        await spin(3);
         r.cancel();
         out.push(await settle(r));
       }
@@ -132,24 +132,27 @@ describe('TaskGroup when the parent is cancelled', () => {
   it('reports a child failing while the body, cancelled from outside, cleans up (test_taskgroup_15, test_taskgroup_16)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];
-      const nested = () =>
-        TaskGroup.run(async (g1) => {
-          g1.createTask(async () => {
-            await sleep(0.02);
-            out.push('crash');
-            throw new ValueError('crash_soon');
-          });
-          try {
-            await sleep(10);
-          } catch (e) {
-            out.push(`body ${describeError(e)}`);
-            await sleep(0.04);
-            throw e;
-          }
-        });
       for (const viaTask of [false, true]) {
+        // The child crashes only once the body, cancelled from outside, is cleaning up.
+        const crashNow = new Future<void>();
+        const nested = () =>
+          TaskGroup.run(async (g1) => {
+            g1.createTask(async () => {
+              await crashNow;
+              out.push('crash');
+              throw new ValueError('crash_soon');
+            });
+            try {
+              await sleep(10);
+            } catch (e) {
+              out.push(`body ${describeError(e)}`);
+              crashNow.setResult();
+              await sleep(1); // cleanup, cut short when the child crashes
+              throw e;
+            }
+          });
         const r = createTask(viaTask ? async () => createTask(nested).then(() => {}) : nested);
-        await sleep(0.01);
+        await spin(3);
         r.cancel();
         out.push(await settle(r));
       }
@@ -180,7 +183,7 @@ describe('TaskGroup when the parent is cancelled', () => {
           }
         }),
       );
-      await sleep(0.01);
+      await spin(3);
       r.cancel();
       out.push(await settle(r));
       return out;

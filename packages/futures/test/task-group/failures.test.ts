@@ -1,6 +1,6 @@
 import { ExceptionGroup, KeyboardInterrupt, RuntimeError, ValueError } from '@tsio/core';
 import { createTask, currentTask, sleep, TaskGroup, type Task } from '../../src/index.js';
-import { runOnNewLoop } from '../helpers.js';
+import { runOnNewLoop, spin } from '../helpers.js';
 import { describeError, settle } from './trace.js';
 
 class MyExc extends Error {
@@ -16,7 +16,7 @@ describe('TaskGroup when a child fails', () => {
         await TaskGroup.run(async (tg) => {
           for (let i = 0; i < 3; i++) {
             tg.createTask(async () => {
-              await sleep(0.01);
+              await sleep(0);
               out.push(`foo1 #${i} raises`);
               throw new ValueError(`division ${i}`);
             });
@@ -80,7 +80,7 @@ describe('TaskGroup when a child fails', () => {
               } catch (e) {
                 out.push(`createTask ${describeError(e)}`);
               }
-              await sleep(0.03);
+              await spin(5); // the body gets its cancellation meanwhile
               out.push('finally ends');
             }
           });
@@ -122,7 +122,7 @@ describe('TaskGroup when a child fails', () => {
               await sleep(1);
             } finally {
               out.push('sibling finally');
-              await sleep(0.02);
+              await spin(5); // the body gets its cancellation meanwhile
               out.push('sibling done');
             }
           });
