@@ -1,4 +1,4 @@
-import { getRunningLoop, isCancelledError, RuntimeError, TimeoutError } from '@tsio/core';
+import { getRunningLoop, RuntimeError, TimeoutError } from '@tsio/core';
 import {
   allTasks,
   asCompleted,
@@ -9,7 +9,7 @@ import {
   wait,
   type Task,
 } from '../src/index.js';
-import { runOnNewLoop, spin } from './helpers.js';
+import { runOnNewLoop, spin, outcome } from './helpers.js';
 
 /**
  * A coroutine function that waits `until` (a number of loop iterations, or a Future the test
@@ -23,17 +23,6 @@ function worker(out: string[], name: string, until: number | Future<void>, fail 
     if (fail) throw new RangeError(name);
     return name;
   };
-}
-
-/** How an awaitable ended, for traces. */
-async function outcome(aw: PromiseLike<unknown>): Promise<string> {
-  try {
-    return `result ${JSON.stringify(await aw)}`;
-  } catch (e) {
-    return isCancelledError(e)
-      ? `CancelledError(${e.message})`
-      : `${(e as Error).name}(${(e as Error).message})`;
-  }
 }
 
 describe('asCompleted', () => {

@@ -7,18 +7,7 @@ import {
 } from '@tsio/core';
 import { BaseEventLoop } from '@tsio/event-loop';
 import { allTasks, createTask, Future, gather, sleep } from '../src/index.js';
-import { runOnNewLoop, spin } from './helpers.js';
-
-/** How an awaitable ended, for traces. */
-async function outcome(aw: PromiseLike<unknown>): Promise<string> {
-  try {
-    return `result ${JSON.stringify(await aw)}`;
-  } catch (e) {
-    return isCancelledError(e)
-      ? `CancelledError(${e.message})`
-      : `${(e as Error).name}(${(e as Error).message})`;
-  }
-}
+import { runOnNewLoop, spin, outcome } from './helpers.js';
 
 /** A child that waits `until` (seconds, or a Future the test resolves) and records how it ends. */
 function child(out: string[], name: string, until: number | Future<void>, fail = false) {

@@ -1,5 +1,6 @@
 import { BaseEventLoop } from '@tsio/event-loop';
-import { sleep } from '../src/index.js';
+import { getRunningLoop, isCancelledError } from '@tsio/core';
+import { currentTask, sleep } from '../src/index.js';
 
 /** Runs `main` as a task on a fresh loop, closes the loop, and returns main's result. */
 export async function runOnNewLoop<T>(main: () => Promise<T>): Promise<T> {
@@ -14,4 +15,44 @@ export async function runOnNewLoop<T>(main: () => Promise<T>): Promise<T> {
 /** Lets other tasks run for `n` loop iterations. */
 export async function spin(n = 1): Promise<void> {
   for (let i = 0; i < n; i++) await sleep(0);
+}
+
+/** Names an error for traces: `TimeoutError(cause=CancelledError)`. */
+export function named(e: unknown): string {
+  if (!(e instanceof Error)) return `thrown ${String(e)}`;
+  const cause = e.cause instanceof Error ? `(cause=${e.cause.name})` : '';
+  return `${e.name}${cause}`;
+}
+
+/** Runs `p` and reports how it settled, for traces. */
+export async function settle(p: PromiseLike<unknown>): Promise<string> {
+  try {
+    return `value ${String(await p)}`;
+  } catch (e) {
+    return named(e);
+  }
+}
+
+/** The number of cancellation requests of the current task. */
+export function cancelling(): number {
+  return (currentTask() as { cancelling(): number }).cancelling();
+}
+
+/** Blocks the loop (as a slow callback would) until loop time `until`. */
+export function busyUntil(until: number): void {
+  const loop = getRunningLoop();
+  while (loop.time() < until) {
+    // busy
+  }
+}
+
+/** How an awaitable ended, for traces: `result 1`, `CancelledError(msg)`, `RangeError(msg)`. */
+export async function outcome(aw: PromiseLike<unknown>): Promise<string> {
+  try {
+    return `result ${JSON.stringify(await aw)}`;
+  } catch (e) {
+    return isCancelledError(e)
+      ? `CancelledError(${e.message})`
+      : `${(e as Error).name}(${(e as Error).message})`;
+  }
 }

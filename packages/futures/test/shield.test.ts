@@ -1,17 +1,6 @@
-import { getRunningLoop, isCancelledError, RuntimeError } from '@tsio/core';
+import { getRunningLoop, RuntimeError } from '@tsio/core';
 import { createTask, Future, gather, shield, sleep } from '../src/index.js';
-import { runOnNewLoop, spin } from './helpers.js';
-
-/** How an awaitable ended, for traces. */
-async function outcome(aw: PromiseLike<unknown>): Promise<string> {
-  try {
-    return `result ${JSON.stringify(await aw)}`;
-  } catch (e) {
-    return isCancelledError(e)
-      ? `CancelledError(${e.message})`
-      : `${(e as Error).name}(${(e as Error).message})`;
-  }
-}
+import { runOnNewLoop, spin, outcome } from './helpers.js';
 
 describe('shield', () => {
   it("reflects the inner future's result (test_shield_result)", async () => {

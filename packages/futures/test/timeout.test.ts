@@ -14,36 +14,7 @@ import {
   timeout,
   timeoutAt,
 } from '../src/index.js';
-import { runOnNewLoop, spin } from './helpers.js';
-
-/** Names an error for traces: `TimeoutError(cause=CancelledError)`. */
-function named(e: unknown): string {
-  if (!(e instanceof Error)) return `thrown ${String(e)}`;
-  const cause = e.cause instanceof Error ? `(cause=${e.cause.name})` : '';
-  return `${e.name}${cause}`;
-}
-
-/** Runs `p` and reports how it settled, for traces. */
-async function settle(p: PromiseLike<unknown>): Promise<string> {
-  try {
-    return `value ${String(await p)}`;
-  } catch (e) {
-    return named(e);
-  }
-}
-
-/** The number of cancellation requests of the current task. */
-function cancelling(): number {
-  return (currentTask() as { cancelling(): number }).cancelling();
-}
-
-/** Blocks the loop (as a slow callback would) until loop time `until`. */
-function busyUntil(until: number): void {
-  const loop = getRunningLoop();
-  while (loop.time() < until) {
-    // busy
-  }
-}
+import { busyUntil, cancelling, named, runOnNewLoop, settle, spin } from './helpers.js';
 
 describe('timeout()', () => {
   it('cancels the block at the deadline and throws TimeoutError (test_timeout_basic, test_waiter_cancelled)', async () => {

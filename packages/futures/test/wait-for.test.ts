@@ -1,34 +1,6 @@
 import { getRunningLoop, RuntimeError, TimeoutError } from '@tsio/core';
 import { createTask, currentTask, Future, sleep, waitFor } from '../src/index.js';
-import { runOnNewLoop, spin } from './helpers.js';
-
-/** Names an error for traces: `TimeoutError(cause=CancelledError)`. */
-function named(e: unknown): string {
-  if (!(e instanceof Error)) return `thrown ${String(e)}`;
-  const cause = e.cause instanceof Error ? `(cause=${e.cause.name})` : '';
-  return `${e.name}${cause}`;
-}
-
-/** Runs `p` and reports how it settled, for traces. */
-async function settle(p: PromiseLike<unknown>): Promise<string> {
-  try {
-    return `value ${String(await p)}`;
-  } catch (e) {
-    return named(e);
-  }
-}
-
-function cancelling(): number {
-  return (currentTask() as { cancelling(): number }).cancelling();
-}
-
-/** Blocks the loop (as a slow callback would) until loop time `until`. */
-function busyUntil(until: number): void {
-  const loop = getRunningLoop();
-  while (loop.time() < until) {
-    // busy
-  }
-}
+import { busyUntil, cancelling, named, runOnNewLoop, settle, spin } from './helpers.js';
 
 describe('waitFor()', () => {
   it('cancels the task on timeout and waits for it to finish (test_wait_for)', async () => {
