@@ -47,3 +47,30 @@ export function emit(bench, n, seconds, extra = {}) {
     process.exit(0);
   }, 5000).unref();
 }
+
+/**
+ * Times `rounds` rounds of `batch` tasks running `one` (which resolves to 1), gathered, on a
+ * new loop; checks that every task returned 1 and returns the seconds taken.
+ * `loopClass` and `gather` come from the caller's imports of the built packages.
+ */
+export async function timeGatheredRounds({ loopClass, gather, rounds, batch, one }) {
+  const loop = new loopClass();
+  const seconds = await loop.runUntilComplete(
+    loop.createTask(async () => {
+      const t0 = now();
+      let total = 0;
+      for (let r = 0; r < rounds; r++) {
+        const tasks = new Array(batch);
+        for (let i = 0; i < batch; i++) tasks[i] = loop.createTask(one);
+        const results = await gather(tasks);
+        for (const v of results) total += v;
+      }
+      const elapsed = now() - t0;
+      const n = rounds * batch;
+      if (total !== n) throw new Error(`gather returned a total of ${total}, expected ${n}`);
+      return elapsed;
+    }),
+  );
+  loop.close();
+  return seconds;
+}

@@ -5,7 +5,7 @@
 // Usage: node tools/bench/gather.mjs [-n 100000] [--batch 100000]
 import { BaseEventLoop } from '@tsio/event-loop';
 import { gather, sleep } from '@tsio/futures';
-import { emit, now, parseArgs } from './common.mjs';
+import { emit, parseArgs, timeGatheredRounds } from './common.mjs';
 
 const args = parseArgs({ n: 100_000 });
 const batch = Math.min(args.batch ?? args.n, args.n);
@@ -17,21 +17,5 @@ const one = async () => {
   return 1;
 };
 
-const loop = new BaseEventLoop();
-const seconds = await loop.runUntilComplete(
-  loop.createTask(async () => {
-    const t0 = now();
-    let total = 0;
-    for (let r = 0; r < rounds; r++) {
-      const tasks = new Array(batch);
-      for (let i = 0; i < batch; i++) tasks[i] = loop.createTask(one);
-      const results = await gather(tasks);
-      for (const v of results) total += v;
-    }
-    const seconds = now() - t0;
-    if (total !== n) throw new Error(`gather returned a total of ${total}, expected ${n}`);
-    return seconds;
-  }),
-);
-loop.close();
+const seconds = await timeGatheredRounds({ loopClass: BaseEventLoop, gather, rounds, batch, one });
 emit('gather', n, seconds, { batch });
