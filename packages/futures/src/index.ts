@@ -31,3 +31,4 @@ export { exceptStar } from './except-star.js';
 export type { ExceptStarClause } from './except-star.js';
 export { eagerTaskFactory, createEagerTaskFactory } from './eager-task-factory.js';
 export type { TaskConstructor } from './eager-task-factory.js';
+export { _raisePendingCancellation } from './raise-pending-cancellation.js';

@@ -4,6 +4,8 @@ export * from '@tsio/core';
 export * from '@tsio/futures';
 export * from '@tsio/event-loop';
 export * from '@tsio/policies';
+export * from '@tsio/sync';
+export * from '@tsio/queues';
 // core declares the Handle and TimerHandle interfaces; the classes of the same names (which
 // implement them) come from event-loop.
 export { Handle, TimerHandle } from '@tsio/event-loop';

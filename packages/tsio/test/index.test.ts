@@ -2,6 +2,8 @@ import * as core from '@tsio/core';
 import * as eventLoop from '@tsio/event-loop';
 import * as futures from '@tsio/futures';
 import * as policies from '@tsio/policies';
+import * as queues from '@tsio/queues';
+import * as sync from '@tsio/sync';
 import * as tsio from '../src/index.js';
 
 const layers = {
@@ -9,6 +11,8 @@ const layers = {
   '@tsio/futures': futures,
   '@tsio/event-loop': eventLoop,
   '@tsio/policies': policies,
+  '@tsio/sync': sync,
+  '@tsio/queues': queues,
 };
 
 /**
@@ -54,6 +58,15 @@ const ASYNCIO_NAMES: Record<string, string> = {
   ALL_COMPLETED: 'ALL_COMPLETED',
   eager_task_factory: 'eagerTaskFactory',
   create_eager_task_factory: 'createEagerTaskFactory',
+  Lock: 'Lock',
+  Event: 'Event',
+  Condition: 'Condition',
+  Semaphore: 'Semaphore',
+  BoundedSemaphore: 'BoundedSemaphore',
+  Barrier: 'Barrier',
+  Queue: 'Queue',
+  PriorityQueue: 'PriorityQueue',
+  LifoQueue: 'LifoQueue',
   run: 'run',
   get_running_loop: 'getRunningLoop',
   _get_running_loop: '_getRunningLoop',

@@ -1,0 +1,36 @@
+import { BaseEventLoop } from '@tsio/event-loop';
+import { isCancelledError } from '@tsio/core';
+import { sleep } from '@tsio/futures';
+
+/** Runs `main` as a task on a fresh loop, closes the loop, and returns main's result. */
+export async function runOnNewLoop<T>(main: () => Promise<T>): Promise<T> {
+  const loop = new BaseEventLoop();
+  try {
+    return await loop.runUntilComplete(loop.createTask(main));
+  } finally {
+    loop.close();
+  }
+}
+
+/** Lets other tasks run for `n` loop iterations. */
+export async function spin(n = 1): Promise<void> {
+  for (let i = 0; i < n; i++) await sleep(0);
+}
+
+/** How an awaitable ended, for traces: `result 1`, `CancelledError`, `QueueShutDown(msg)`. */
+export async function outcome(aw: PromiseLike<unknown>): Promise<string> {
+  try {
+    return `result ${JSON.stringify(await aw)}`;
+  } catch (e) {
+    return isCancelledError(e) ? 'CancelledError' : `${(e as Error).name}(${(e as Error).message})`;
+  }
+}
+
+/** How a synchronous call ended, for traces. */
+export function outcomeOf(fn: () => unknown): string {
+  try {
+    return `result ${JSON.stringify(fn())}`;
+  } catch (e) {
+    return `${(e as Error).name}(${(e as Error).message})`;
+  }
+}

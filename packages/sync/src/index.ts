@@ -1,0 +1,11 @@
+export { Event } from './event.js';
+export type { EventStatistics } from './event.js';
+export { Lock } from './lock.js';
+export type { LockStatistics } from './lock.js';
+export { Condition } from './condition.js';
+export type { ConditionStatistics } from './condition.js';
+export { BoundedSemaphore, Semaphore } from './semaphore.js';
+export type { SemaphoreStatistics } from './semaphore.js';
+export { Barrier } from './barrier.js';
+export type { BarrierState, BarrierStatistics } from './barrier.js';
+export { BrokenBarrierError } from '@tsio/core';
