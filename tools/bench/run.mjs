@@ -75,6 +75,30 @@ const BENCHES = [
     tsio: ['timeout.mjs', '-n', 100_000, '--batch', 10_000],
     raw: ['gather_timeout.mjs', '-n', 1_000_000, '--batch', 10_000],
   },
+  {
+    name: 'queue_1p1c',
+    what: 'Queue(maxsize 100): 1 producer put()s, 1 consumer get()s',
+    tsio: ['queue.mjs', '--pairs', 1, '-n', 1_000_000],
+    raw: ['queue.mjs', '--pairs', 1, '-n', 10_000_000],
+  },
+  {
+    name: 'queue_10p10c',
+    what: 'Queue(maxsize 100): 10 producers, 10 consumers',
+    tsio: ['queue.mjs', '--pairs', 10, '-n', 1_000_000],
+    raw: ['queue.mjs', '--pairs', 10, '-n', 10_000_000],
+  },
+  {
+    name: 'lock',
+    what: '100 tasks: await using _ = await lock.hold(); sleep(0) inside',
+    tsio: ['lock.mjs', '--variant', 'lock', '-n', 200_000],
+    raw: ['lock.mjs', '--variant', 'lock', '-n', 2_000_000],
+  },
+  {
+    name: 'semaphore',
+    what: '100 tasks, Semaphore(10): hold(); sleep(0) inside',
+    tsio: ['lock.mjs', '--variant', 'semaphore', '-n', 200_000],
+    raw: ['lock.mjs', '--variant', 'semaphore', '-n', 2_000_000],
+  },
 ];
 
 const SMOKE_N = 1000;
