@@ -42,6 +42,7 @@ export { Context, ContextVar, Token, copyContext, _currentContext } from './cont
 export type { ContextVarOptions } from './context.js';
 
 // The running loop
+export { _LoopBinding } from './loop-binding.js';
 export {
   getRunningLoop,
   _getRunningLoop,

@@ -1,8 +1,7 @@
-import { QueueEmpty, QueueFull, QueueShutDown, ValueError } from '@tsio/core';
+import { QueueEmpty, QueueFull, QueueShutDown, ValueError, _LoopBinding } from '@tsio/core';
 import { Future, _raisePendingCancellation } from '@tsio/futures';
 import { Event } from '@tsio/sync';
 import { Deque } from './internal/deque.js';
-import { LoopBinding } from './internal/loop-binding.js';
 import { QueueIterator } from './internal/queue-iterator.js';
 import type { QueueStore } from './internal/queue-store.js';
 import { readMaxsize, type QueueOptions } from './internal/read-maxsize.js';
@@ -51,7 +50,7 @@ export class Queue<T> implements AsyncIterable<T> {
   readonly #getters = new Deque<Future<void>>(4);
   readonly #putters = new Deque<Future<void>>(4);
   readonly #finished = new Event();
-  readonly #binding = new LoopBinding();
+  readonly #binding = new _LoopBinding();
   #unfinishedTasks = 0;
   #isShutdown = false;
 

@@ -1,7 +1,6 @@
-import { isCancelledError, RuntimeError } from '@tsio/core';
+import { isCancelledError, RuntimeError, _LoopBinding } from '@tsio/core';
 import { Future, _raisePendingCancellation } from '@tsio/futures';
 import { Guard } from './internal/guard.js';
-import { LoopBinding } from './internal/loop-binding.js';
 import type { Waiters } from './internal/waiters.js';
 import { Lock } from './lock.js';
 
@@ -38,7 +37,7 @@ export interface ConditionStatistics {
 export class Condition {
   readonly #lock: Lock;
   readonly #waiters: Waiters<boolean> = new Set();
-  readonly #binding = new LoopBinding();
+  readonly #binding = new _LoopBinding();
 
   /** @param lock the lock to use (default: a new `Lock`). */
   constructor(lock?: Lock) {

@@ -1,5 +1,5 @@
+import { _LoopBinding } from '@tsio/core';
 import { Future } from '@tsio/futures';
-import { LoopBinding } from './internal/loop-binding.js';
 
 /** What `Event.statistics()` reports. */
 export interface EventStatistics {
@@ -25,7 +25,7 @@ export interface EventStatistics {
  */
 export class Event {
   readonly #waiters = new Set<Future<true>>();
-  readonly #binding = new LoopBinding();
+  readonly #binding = new _LoopBinding();
   #value = false;
 
   /** True while the event is set. Python parity: `Event.is_set` */

@@ -1,7 +1,6 @@
-import { isCancelledError, RuntimeError } from '@tsio/core';
+import { isCancelledError, RuntimeError, _LoopBinding } from '@tsio/core';
 import { Future, _raisePendingCancellation } from '@tsio/futures';
 import { Guard } from './internal/guard.js';
-import { LoopBinding } from './internal/loop-binding.js';
 import { first, type Waiters } from './internal/waiters.js';
 
 /** What `Lock.statistics()` reports. */
@@ -32,7 +31,7 @@ export interface LockStatistics {
  */
 export class Lock {
   readonly #waiters: Waiters<true> = new Set();
-  readonly #binding = new LoopBinding();
+  readonly #binding = new _LoopBinding();
   #locked = false;
 
   /** True while the lock is held. Python parity: `Lock.locked` */

@@ -1,7 +1,6 @@
-import { isCancelledError, ValueError } from '@tsio/core';
+import { isCancelledError, ValueError, _LoopBinding } from '@tsio/core';
 import { Future, _raisePendingCancellation } from '@tsio/futures';
 import { Guard } from './internal/guard.js';
-import { LoopBinding } from './internal/loop-binding.js';
 import type { Waiters } from './internal/waiters.js';
 
 /** What `Semaphore.statistics()` reports. */
@@ -37,7 +36,7 @@ function checkValue(owner: string, value: number): void {
  */
 export class Semaphore {
   readonly #waiters: Waiters<true> = new Set();
-  readonly #binding = new LoopBinding();
+  readonly #binding = new _LoopBinding();
   #value: number;
 
   /**
