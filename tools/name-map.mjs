@@ -210,11 +210,15 @@ function memberName(member, sf) {
   return null; // #private
 }
 
-/** Public members of a class whose TSDoc names a Python counterpart. */
-function classMembers(cls, className) {
+/**
+ * Public members of a class whose TSDoc names a Python counterpart, including those inherited
+ * from base classes that the package does not export (internal bases, like the loop's
+ * `LoopServices`): exported bases have rows of their own. A member a subclass overrides is
+ * listed once, from the subclass.
+ */
+function classMembers(cls, className, exportedNames, seen = new Set(), depth = 0) {
   const sf = cls.getSourceFile();
   const rows = [];
-  const seen = new Set();
   const consider = (node, label) => {
     if (seen.has(label)) return;
     const doc = tsdocOf(node);
@@ -251,7 +255,25 @@ function classMembers(cls, className) {
     if (name === null) continue;
     consider(member, name.dotted ? `${className}.${name.text}` : `${className}${name.text}`);
   }
+  if (depth > 10) return rows;
+  for (const clause of cls.heritageClauses ?? []) {
+    if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+    for (const type of clause.types) {
+      if (!ts.isIdentifier(type.expression) || exportedNames.has(type.expression.text)) continue;
+      const found = resolveLocal(sf.fileName, type.expression.text);
+      if (found === null || 'external' in found) continue;
+      for (const d of found.decls) {
+        if (!ts.isClassDeclaration(d.node)) continue;
+        rows.push(...classMembers(d.node, className, exportedNames, seen, depth + 1));
+      }
+    }
+  }
   return rows;
+}
+
+/** The names a package index exports (its own declarations and re-exports alike). */
+function exportedNamesOf(exportsOfIndex) {
+  return new Set(exportsOfIndex.keys());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +335,7 @@ export function collect(root) {
       else if (doc !== null) map.noPython.push(row);
       for (const d of found.decls) {
         if (!ts.isClassDeclaration(d.node)) continue;
-        for (const m of classMembers(d.node, exported)) {
+        for (const m of classMembers(d.node, exported, exportedNamesOf(exportsOfIndex))) {
           const memberRow = { ts: m.ts, pkg: pkg.name, kind: 'member', parity: m.parity, where };
           const short = m.ts.slice(exported.length + 1);
           (short.startsWith('_') ? map.hooks : map.python).push(memberRow);

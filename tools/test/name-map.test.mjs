@@ -192,3 +192,43 @@ test('parityOf reads the paragraph after "Python parity:"', () => {
   assert.equal(parityOf('No parity here.'), null);
   assert.equal(parityOf(null), null);
 });
+
+test('lists members inherited from an unexported base class under the exported class', (t) => {
+  const root = makeTree({
+    'packages/core/package.json': JSON.stringify({ name: '@tsio/core' }),
+    'packages/core/src/index.ts':
+      "export { Loop, Base } from './loop.js';\nexport { Child } from './child.js';\n",
+    'packages/core/src/services.ts': `/** Internal base. */
+export class Services {
+  /** Sets the handler. Python parity: \`loop.set_exception_handler\` */
+  setExceptionHandler(): void {}
+  /** Overridden below. Python parity: \`loop.stop\` */
+  stop(): void {}
+}
+`,
+    'packages/core/src/loop.ts': `import { Services } from './services.js';
+/** A loop. Python parity: \`asyncio.AbstractEventLoop\` */
+export class Loop extends Services {
+  /** Stops. Python parity: \`loop.stop\` */
+  override stop(): void {}
+}
+/** An exported base. Python parity: \`asyncio.Future\` */
+export class Base {
+  /** The result. Python parity: \`Future.result\` */
+  result(): void {}
+}
+`,
+    'packages/core/src/child.ts': `import { Base } from './loop.js';
+/** A child of an exported base. Python parity: \`asyncio.Task\` */
+export class Child extends Base {}
+`,
+  });
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const w = run(root, '--write');
+  assert.equal(w.code, 0, w.out);
+  const md = fs.readFileSync(path.join(root, 'docs/name-map.md'), 'utf8');
+  assert.match(md, /\| `loop\.set_exception_handler` +\| `Loop\.setExceptionHandler` +\|/);
+  assert.equal(md.match(/`Loop\.stop`/g)?.length, 1); // the override, once
+  assert.match(md, /\| `Future\.result` +\| `Base\.result` +\|/);
+  assert.doesNotMatch(md, /`Child\.result`/); // an exported base has rows of its own
+});
