@@ -208,8 +208,8 @@ describe('I/O methods', () => {
   const calls: [string, (l: BaseEventLoop) => Promise<unknown>][] = [
     ['createConnection', (l) => l.createConnection(() => ({}) as never, 'localhost', 80)],
     ['createServer', (l) => l.createServer(() => ({}) as never, 'localhost', 80)],
-    ['createUnixConnection', (l) => l.createUnixConnection(() => ({}) as never, '/tmp/x')],
-    ['createUnixServer', (l) => l.createUnixServer(() => ({}) as never, '/tmp/x')],
+    ['createUnixConnection', (l) => l.createUnixConnection(() => ({}) as never, 'tsio-test.sock')],
+    ['createUnixServer', (l) => l.createUnixServer(() => ({}) as never, 'tsio-test.sock')],
     ['createDatagramEndpoint', (l) => l.createDatagramEndpoint(() => ({}) as never)],
     ['connectAcceptedSocket', (l) => l.connectAcceptedSocket(() => ({}) as never, null)],
     ['startTls', (l) => l.startTls({} as never, {} as never, null)],
