@@ -91,13 +91,13 @@ describe('callSoon', () => {
 describe('callLater and callAt', () => {
   it('runs timers in deadline order (test_call_later)', async () => {
     const log: number[] = [];
+    const start = loop.time(); // before scheduling: each deadline is at least start + delay
     loop.callLater(0.02, () => {
       log.push(20);
       loop.stop();
     });
     loop.callLater(0.005, () => log.push(5));
     loop.callLater(0.01, () => log.push(10));
-    const start = loop.time();
     await loop.runForever();
     expect(log).toEqual([5, 10, 20]);
     expect(loop.time() - start).toBeGreaterThanOrEqual(0.02);
