@@ -348,9 +348,8 @@ export class Future<T> implements AbstractFuture<T> {
     }
   }
 
-  /** @internal */
-  _deliver(resumption: Resumption, checkPendingCancel: boolean, fromHandle: boolean): void {
-    const check = checkPendingCancel;
+  /** @internal Settles `resumption` with this future's outcome; `check`: apply a pending cancellation. */
+  _deliver(resumption: Resumption, check: boolean, fromHandle: boolean): void {
     if (this._state === FINISHED) {
       if (this._exception === undefined) {
         resumption.deliver(true, this._result, check, fromHandle);
