@@ -124,9 +124,10 @@ if [[ -f tools/bench/run.mjs ]]; then
   check "bench smoke" node tools/bench/run.mjs --smoke
 fi
 
-# The examples (built by nx above) must run to completion: the demo and the README example.
+# The examples (built by nx above) must run to completion: the demo and the README examples.
 check "demo" node examples/dist/demo.js
 check "README example" node examples/dist/readme-example.js
+check "transports README example" node examples/dist/transports-readme.js
 
 echo
 if ((${#failures[@]} > 0)); then

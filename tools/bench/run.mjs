@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // Runs the tsio benchmarks and their raw-Node anchors, one child process at a time, and prints
-// a comparison table with the recorded CPython asyncio and uvloop figures.
+// a comparison table with the recorded CPython asyncio and uvloop figures. The echo benchmarks
+// also run the anchors' Python script live under asyncio and (when installed) uvloop.
 //
 // Usage: node tools/bench/run.mjs [--smoke] [--node PATH] [--json FILE] [--only REGEX]
+//                                 [--python PATH] [--no-python]
 //   --smoke      tiny sizes: proves that every benchmark runs (CI); no timing claims
 //   --node PATH  run the benchmarks under another node binary (e.g. Node 24)
 //   --json FILE  also save every result line, and the table's figures, as JSON
 //   --only RE    run only the benchmarks whose name matches RE
+//   --python P   the Python that runs the live asyncio echo runs (default python3)
+//   --no-python  no live Python runs (the echo table then shows the recorded figures)
 // The tsio benchmarks import the built packages (dist): run `npm run bench`, which builds
 // first. The anchors are looked up in ../shared/bench-anchors, relative to the repo root.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +18,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from './common.mjs';
+import { echoClientCommand } from './echo-client.mjs';
+import { printEchoTable } from './echo-table.mjs';
+import { detectPythons } from './python-anchors.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -99,16 +106,48 @@ const BENCHES = [
     tsio: ['lock.mjs', '--variant', 'semaphore', '-n', 200_000],
     raw: ['lock.mjs', '--variant', 'semaphore', '-n', 2_000_000],
   },
+  ...echoBenches(),
 ];
+
+/**
+ * The echo benchmarks (the anchors' bench 7, protocol variant): a Protocol server, 10
+ * connections, 1, 10 and 100 KiB messages, with in-process clients and with the anchors'
+ * external C client (`_ext`). `py` is the anchors' py/echo.py, run live under asyncio and
+ * uvloop. The `_ext` rows need a C compiler (or fall back to the anchors' Node client), so
+ * the smoke run leaves them out.
+ */
+function echoBenches() {
+  const sizes = [
+    [1024, '1KiB', 100_000],
+    [10240, '10KiB', 50_000],
+    [102400, '100KiB', 20_000],
+  ];
+  return ['inproc', 'ext'].flatMap((client) =>
+    sizes.map(([size, label, n]) => {
+      const flags = ['--variant', 'protocol', '--size', size, '--client', client, '-n', n];
+      const ext = client === 'ext';
+      return {
+        name: `echo_protocol_${label}${ext ? '_ext' : ''}`,
+        what: `echo server (Protocol), 10 connections, ${label} messages, ${ext ? 'external C client' : 'in-process client'}`,
+        echo: true,
+        smoke: !ext,
+        smokeN: 200,
+        tsio: ['echo.mjs', ...flags],
+        raw: ['echo.mjs', ...flags],
+        py: ['echo.py', ...flags],
+      };
+    }),
+  );
+}
 
 const SMOKE_N = 1000;
 const SMOKE_BATCH = 100;
 
 /** The same command with tiny sizes. */
-function smokeArgs(args) {
+function smokeArgs(args, n = SMOKE_N) {
   const out = [...args];
   for (let i = 0; i < out.length - 1; i++) {
-    if (out[i] === '-n') out[i + 1] = SMOKE_N;
+    if (out[i] === '-n') out[i + 1] = n;
     if (out[i] === '--batch') out[i + 1] = SMOKE_BATCH;
   }
   return out;
@@ -170,15 +209,19 @@ function readRecorded() {
   };
 }
 
-/** Runs one benchmark script in a child process; returns its JSON record or an error. */
-function runOne(nodeBin, script, args, timeoutMs) {
+/**
+ * Runs one benchmark script in a child process (`program` is node or python); returns its
+ * JSON record or an error.
+ */
+function runOne(program, script, args, timeoutMs, env = process.env) {
   const shown = `${path.relative(root, script)} ${args.join(' ')}`;
   process.stderr.write(`  running ${shown} ... `);
-  const r = spawnSync(nodeBin, [script, ...args.map(String)], {
+  const r = spawnSync(program, [script, ...args.map(String)], {
     cwd: root,
     encoding: 'utf8',
     timeout: timeoutMs,
     maxBuffer: 16 * 1024 * 1024,
+    env,
   });
   const lines = (r.stdout ?? '').trim().split('\n');
   const last = lines.reverse().find((l) => l.startsWith('{'));
@@ -265,7 +308,14 @@ function printTable(rows, recorded, nodeVersion) {
 }
 
 function main() {
-  const opts = parseArgs({ smoke: false, node: process.execPath, json: null, only: null });
+  const opts = parseArgs({
+    smoke: false,
+    node: process.execPath,
+    json: null,
+    only: null,
+    python: 'python3',
+    noPython: false,
+  });
   const nodeBin = opts.node === true ? process.execPath : String(opts.node);
   const version = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' });
   if (version.status !== 0) {
@@ -280,10 +330,38 @@ function main() {
     );
   }
   const only = opts.only ? new RegExp(String(opts.only)) : null;
-  const benches = BENCHES.filter((b) => only === null || only.test(b.name));
+  const benches = BENCHES.filter(
+    (b) => (only === null || only.test(b.name)) && !(opts.smoke && b.smoke === false),
+  );
   const timeoutMs = opts.smoke ? 60_000 : 600_000;
-  const sized = (args) => (opts.smoke ? smokeArgs(args) : args);
+  const sized = (b, args) => (opts.smoke ? smokeArgs(args, b.smokeN) : args);
   process.stderr.write(`bench: ${opts.smoke ? 'smoke run' : 'full run'} on ${nodeVersion}\n`);
+
+  // Echo: the live Python runs (not in the smoke run), and one external client for all.
+  const anyEcho = benches.some((b) => b.echo);
+  const pythons =
+    anyEcho && haveAnchors && !opts.smoke
+      ? detectPythons(opts)
+      : { asyncio: null, uvloop: null, asyncioMissing: 'not run', uvloopMissing: 'not run' };
+  if (anyEcho && !opts.smoke) {
+    for (const kind of ['asyncio', 'uvloop']) {
+      const p = pythons[kind];
+      process.stderr.write(
+        `echo: ${kind}: ${p ? `${p.label} (${p.python})` : pythons[`${kind}Missing`]}\n`,
+      );
+    }
+  }
+  let env = process.env;
+  let echoClient = null;
+  if (benches.some((b) => b.echo && b.name.endsWith('_ext'))) {
+    const client = echoClientCommand(nodeBin);
+    echoClient = client.label;
+    env =
+      client.label === 'ext:node'
+        ? { ...process.env, ECHO_CLIENT_NODE: nodeBin }
+        : { ...process.env, ECHO_CLIENT: client.cmd[0] };
+    process.stderr.write(`echo: external client ${client.cmd.join(' ')}\n`);
+  }
 
   const results = [];
   const rows = [];
@@ -297,18 +375,31 @@ function main() {
       setImmediate: null,
       rawIsSetImmediate: b.name.startsWith('call_soon'),
       recordedAs: b.recordedAs,
+      echo: b.echo === true,
+      asyncio: null,
+      uvloop: null,
+      tsioMib: null,
     };
-    const jobs = [['tsio', path.join(here, b.tsio[0]), b.tsio.slice(1)]];
+    const jobs = [['tsio', nodeBin, path.join(here, b.tsio[0]), b.tsio.slice(1)]];
     if (haveAnchors) {
       for (const kind of ['raw', 'setImmediate']) {
-        if (b[kind]) jobs.push([kind, path.join(anchorsDir, 'js', b[kind][0]), b[kind].slice(1)]);
+        if (b[kind]) {
+          jobs.push([kind, nodeBin, path.join(anchorsDir, 'js', b[kind][0]), b[kind].slice(1)]);
+        }
+      }
+      for (const kind of b.py ? ['asyncio', 'uvloop'] : []) {
+        const p = pythons[kind];
+        if (p === null) continue;
+        const args = [...b.py.slice(1), '--loop', kind];
+        jobs.push([kind, p.python, path.join(anchorsDir, 'py', b.py[0]), args]);
       }
     }
-    for (const [kind, script, args] of jobs) {
-      const r = runOne(nodeBin, script, sized(args), timeoutMs);
+    for (const [kind, program, script, args] of jobs) {
+      const r = runOne(program, script, sized(b, args), timeoutMs, env);
       results.push({ bench: b.name, kind, ...r });
       if (r.error !== null) failures++;
       else row[kind] = r.record.ops_per_s;
+      if (kind === 'tsio' && r.error === null) row.tsioMib = r.record.mib_per_s ?? null;
     }
     rows.push(row);
   }
@@ -320,7 +411,10 @@ function main() {
       `bench smoke: ${ok} of ${results.length} benchmark runs produced a result on ${nodeVersion}`,
     );
   } else {
-    printTable(rows, recorded, nodeVersion);
+    const plain = rows.filter((r) => !r.echo);
+    const echo = rows.filter((r) => r.echo);
+    if (plain.length > 0) printTable(plain, recorded, nodeVersion);
+    if (echo.length > 0) printEchoTable(echo, recorded, pythons, nodeVersion, echoClient);
   }
   if (opts.json) {
     const out = {

@@ -1,5 +1,5 @@
-// The README's first TypeScript example is examples/src/readme-example.ts, word for word, so
-// that the example people read is type-checked (examples:typecheck) and runs (npm test).
+// The first TypeScript example of the README (and of some package READMEs) is a file of
+// examples/src, word for word, so that the example people read is type-checked (examples:typecheck) and runs (npm test).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,10 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-test('README example is examples/src/readme-example.ts', () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const block = /```ts\n([\s\S]*?)```/.exec(readme);
-  assert.ok(block, 'README.md has a ```ts block');
-  const example = fs.readFileSync(path.join(root, 'examples/src/readme-example.ts'), 'utf8');
-  assert.equal(block[1], example);
-});
+/** README files whose first ```ts block is an example file, word for word. */
+const EXAMPLES = [
+  ['README.md', 'examples/src/readme-example.ts'],
+  ['packages/transports/README.md', 'examples/src/transports-readme.ts'],
+];
+
+for (const [readmePath, examplePath] of EXAMPLES) {
+  test(`${readmePath} example is ${examplePath}`, () => {
+    const readme = fs.readFileSync(path.join(root, readmePath), 'utf8');
+    const block = /```ts\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, `${readmePath} has a \`\`\`ts block`);
+    const example = fs.readFileSync(path.join(root, examplePath), 'utf8');
+    assert.equal(block[1], example);
+  });
+}

@@ -222,6 +222,7 @@ export interface AbstractEventLoop {
     file: unknown,
     offset?: number,
     count?: number | null,
+    options?: IoOptions,
   ): Promise<number>;
   /** Starts a program with arguments. */
   subprocessExec<P extends SubprocessProtocol>(

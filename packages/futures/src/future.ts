@@ -232,8 +232,14 @@ export class Future<T> implements AbstractFuture<T> {
       return promise;
     }
     const pending = this._state === PENDING;
+    // A cancellation requested before this `then` ran (the engine calls `then` one microtask
+    // after `await`, and a loop iteration can run in that gap) is delivered here, as if the
+    // task had been suspended on this future when it was cancelled. asyncio, where no
+    // callback can run between a coroutine's step and its suspension, leaves a done future's
+    // result alone; see docs/python-differences.md, item 7.
+    const cancelPending = !pending && task !== null && task._mustCancel;
     const [promise, resumption] = makeResumption(
-      pending ? task : null,
+      pending || cancelPending ? task : null,
       pending ? this : null,
       _captureFrame(),
       onFulfilled,
@@ -241,7 +247,7 @@ export class Future<T> implements AbstractFuture<T> {
     );
     if (!pending) {
       // Awaiting a done future does not suspend the task in asyncio: resume in a microtask.
-      queueMicrotask(() => this._deliver(resumption, false, false));
+      queueMicrotask(() => this._deliver(resumption, cancelPending, false));
       return promise;
     }
     (this._callbacks ??= []).push(resumption);

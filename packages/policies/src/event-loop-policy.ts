@@ -5,7 +5,7 @@ import {
   type AbstractEventLoop,
   type AbstractEventLoopPolicy,
 } from '@tsio/core';
-import { BaseEventLoop } from '@tsio/event-loop';
+import { EventLoop } from '@tsio/event-loop';
 
 /**
  * The default policy: one current loop per process, created on first use by
@@ -57,7 +57,7 @@ export class DefaultEventLoopPolicy implements AbstractEventLoopPolicy {
 
   /** Creates a new loop. Python parity: `AbstractEventLoopPolicy.new_event_loop` */
   newEventLoop(): AbstractEventLoop {
-    return new BaseEventLoop();
+    return new EventLoop();
   }
 }
 

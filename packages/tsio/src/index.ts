@@ -9,3 +9,19 @@ export * from '@tsio/queues';
 // core declares the Handle and TimerHandle interfaces; the classes of the same names (which
 // implement them) come from event-loop.
 export { Handle, TimerHandle } from '@tsio/event-loop';
+export * from '@tsio/transports';
+// core declares the transport and protocol interfaces; the base classes of the same names
+// (which implement them, and whose types keep every callback optional) come from transports.
+export {
+  BaseTransport,
+  ReadTransport,
+  WriteTransport,
+  Transport,
+  DatagramTransport,
+  SubprocessTransport,
+  BaseProtocol,
+  Protocol,
+  BufferedProtocol,
+  DatagramProtocol,
+  SubprocessProtocol,
+} from '@tsio/transports';

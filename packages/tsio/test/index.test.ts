@@ -4,11 +4,13 @@ import * as futures from '@tsio/futures';
 import * as policies from '@tsio/policies';
 import * as queues from '@tsio/queues';
 import * as sync from '@tsio/sync';
+import * as transports from '@tsio/transports';
 import * as tsio from '../src/index.js';
 
 const layers = {
   '@tsio/core': core,
   '@tsio/futures': futures,
+  '@tsio/transports': transports,
   '@tsio/event-loop': eventLoop,
   '@tsio/policies': policies,
   '@tsio/sync': sync,
@@ -35,6 +37,19 @@ const ASYNCIO_NAMES: Record<string, string> = {
   Handle: 'Handle',
   TimerHandle: 'TimerHandle',
   BaseEventLoop: 'BaseEventLoop',
+  EventLoop: 'EventLoop',
+  to_thread: 'toThread',
+  BaseTransport: 'BaseTransport',
+  ReadTransport: 'ReadTransport',
+  WriteTransport: 'WriteTransport',
+  Transport: 'Transport',
+  DatagramTransport: 'DatagramTransport',
+  SubprocessTransport: 'SubprocessTransport',
+  BaseProtocol: 'BaseProtocol',
+  Protocol: 'Protocol',
+  BufferedProtocol: 'BufferedProtocol',
+  DatagramProtocol: 'DatagramProtocol',
+  SubprocessProtocol: 'SubprocessProtocol',
   Runner: 'Runner',
   DefaultEventLoopPolicy: 'DefaultEventLoopPolicy',
   create_task: 'createTask',

@@ -1,4 +1,4 @@
-import { _currentTaskOrNull, _runInTaskFrame, NotImplementedError, RuntimeError } from '@tsio/core';
+import { _currentTaskOrNull, _runInTaskFrame, RuntimeError } from '@tsio/core';
 import type {
   AbstractEventLoop,
   AbstractFuture,
@@ -8,13 +8,14 @@ import type {
   Executor,
   ExecutorJob,
 } from '@tsio/core';
-import { wrapFuture } from '@tsio/futures';
 import { Handle } from '../handles.js';
 import type { TimerHandle } from '../handles.js';
 import { checkCallback, describeValue } from './checks.js';
 import { formatExceptionContext } from './exception-report.js';
+import { executorFuture } from './executor-future.js';
 import { checkSignal, SignalHandlers } from './signal-handlers.js';
 import { UnimplementedIo } from './unimplemented-io.js';
+import { WorkerPoolExecutor } from '../worker-pool-executor.js';
 
 /** Logs an error from the error-reporting path itself; never throws. */
 function logLastResort(message: string, error: unknown): void {
@@ -175,15 +176,28 @@ export abstract class LoopServices extends UnimplementedIo {
   // ---------------------------------------------------------------- executors
 
   /**
-   * Runs `job(...args)` in `executor` (or the default one) and returns a Future of its result.
+   * Runs `job(...args)` in `executor` and returns a Future of its result. With `null`, uses
+   * the default executor: the one set with `setDefaultExecutor`, else a `WorkerPoolExecutor`
+   * created on first use (asyncio creates a ThreadPoolExecutor the same way), whose jobs are
+   * `{ module, exportName }` since a worker thread cannot receive a function.
    *
-   * @throws NotImplementedError when no executor is given and none was set with
-   *   `setDefaultExecutor` (the worker-thread default executor is not available yet).
+   * Cancelling the Future cancels the job when the executor's promise has a `cancel()` method
+   * (`WorkerPoolExecutor`'s do: a queued job is dropped, a running one sees `this.signal`
+   * abort); a promise that rejects with CancelledError cancels the Future.
+   *
    * @throws RuntimeError "Event loop is closed", or "Executor shutdown has been called" for
    *   the default executor after `shutdownDefaultExecutor()`.
-   * @throws TypeError if `job` is neither a function nor a `{ module, exportName }` job.
+   * @throws TypeError if `job` is neither a function nor a `{ module, exportName }` job, or is
+   *   a function for the worker-thread default executor (the message shows the fix).
    *
    * Python parity: `loop.run_in_executor`
+   *
+   * @example
+   * ```ts
+   * // jobs.ts: export function fib(this: WorkerJobThis, n: number): number { ... }
+   * const job = { module: new URL('./jobs.js', import.meta.url), exportName: 'fib' };
+   * const result = await loop.runInExecutor(null, job, 30);
+   * ```
    */
   runInExecutor<A extends unknown[], R>(
     executor: Executor | null,
@@ -199,15 +213,9 @@ export abstract class LoopServices extends UnimplementedIo {
     let target = executor;
     if (target === null) {
       if (this._executorShutdownCalled) throw new RuntimeError('Executor shutdown has been called');
-      target = this._defaultExecutor;
-      if (target === null) {
-        throw new NotImplementedError(
-          'runInExecutor(null, …) needs a default executor, and the worker-thread default ' +
-            'executor is not available yet: pass an executor, or call loop.setDefaultExecutor(executor) first',
-        );
-      }
+      target = this._defaultExecutor ??= new WorkerPoolExecutor();
     }
-    return wrapFuture(target.submit(job, ...args), { loop: this as unknown as AbstractEventLoop });
+    return executorFuture(target.submit(job, ...args), this as unknown as AbstractEventLoop);
   }
 
   /**
@@ -233,9 +241,10 @@ export abstract class LoopServices extends UnimplementedIo {
   }
 
   /**
-   * Shuts down the executor set with `setDefaultExecutor` and waits for its jobs, at most
-   * `timeout` seconds of loop time (then emits a RuntimeWarning and stops waiting). Resolves
-   * at once when there is none. Afterwards `runInExecutor(null, …)` throws.
+   * Shuts down the default executor (set with `setDefaultExecutor`, or the worker pool
+   * `runInExecutor(null, …)` created) and waits for its jobs, at most `timeout` seconds of
+   * loop time (then emits a RuntimeWarning and shuts it down without waiting). Resolves at
+   * once when there is none. Afterwards `runInExecutor(null, …)` throws.
    *
    * Python parity: `loop.shutdown_default_executor`
    */

@@ -1,4 +1,5 @@
 import { NotImplementedError } from '@tsio/core';
+import { FdIoUnavailable } from './fd-io-unavailable.js';
 import type {
   AbstractServer,
   BaseProtocol,
@@ -19,7 +20,7 @@ function ioNotImplemented(method: string): Promise<never> {
   return Promise.reject(
     new NotImplementedError(
       `${method}() is not implemented by BaseEventLoop, which only schedules callbacks and ` +
-        'timers; the I/O EventLoop arrives with @tsio/transports',
+        'timers: use EventLoop (the default loop of run() and newEventLoop()), which adds I/O',
     ),
   );
 }
@@ -27,12 +28,13 @@ function ioNotImplemented(method: string): Promise<never> {
 /**
  * The network and process I/O half of `AbstractEventLoop`, unimplemented: every method
  * returns a promise rejected with `NotImplementedError`. `BaseEventLoop` extends this class;
- * `EventLoop` overrides the methods with the machinery of `@tsio/transports`.
+ * `EventLoop` overrides the methods with the machinery of `@tsio/transports`. The raw
+ * file-descriptor and `sock_*` methods above it (FdIoUnavailable) throw on every loop.
  *
  * The parameters are unused here; they are declared so that subclasses keep the contract's
  * signatures.
  */
-export abstract class UnimplementedIo {
+export abstract class UnimplementedIo extends FdIoUnavailable {
   /**
    * Opens a streaming connection. Not available on BaseEventLoop.
    *
@@ -152,6 +154,7 @@ export abstract class UnimplementedIo {
     _file: unknown,
     _offset?: number,
     _count?: number | null,
+    _options?: IoOptions,
   ): Promise<number> {
     return ioNotImplemented('sendfile');
   }

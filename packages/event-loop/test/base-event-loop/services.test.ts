@@ -1,4 +1,5 @@
 import {
+  CancelledError,
   NotImplementedError,
   RuntimeError,
   ValueError,
@@ -80,9 +81,28 @@ describe('futures and tasks', () => {
 });
 
 describe('executors', () => {
-  it('runInExecutor without any executor -> NotImplementedError naming the fix', () => {
-    expect(() => loop.runInExecutor(null, () => 1)).toThrow(NotImplementedError);
-    expect(() => loop.runInExecutor(null, () => 1)).toThrow(/setDefaultExecutor/);
+  it('runInExecutor(null, fn) without a default executor -> TypeError from the worker pool, naming the fix', () => {
+    expect(() => loop.runInExecutor(null, () => 1)).toThrow(TypeError);
+    expect(() => loop.runInExecutor(null, () => 1)).toThrow(/\{ module: new URL/);
+  });
+
+  it('a rejection with CancelledError cancels the Future (wrap_future of a cancelled future)', async () => {
+    const executor = new InlineExecutor();
+    const future = loop.runInExecutor(executor, () => Promise.reject(new CancelledError()));
+    await expect(loop.runUntilComplete(future)).rejects.toBeInstanceOf(CancelledError);
+    expect(future.cancelled()).toBe(true);
+  });
+
+  it("cancelling the Future calls the promise's cancel() (as wrap_future cancels the concurrent future)", async () => {
+    let cancels = 0;
+    const executor: Executor = {
+      submit: () => Object.assign(new Promise<never>(() => {}), { cancel: () => ++cancels > 0 }),
+      shutdown: () => Promise.resolve(),
+    };
+    const future = loop.runInExecutor(executor, () => 1);
+    future.cancel();
+    await loop.runUntilComplete(async () => {});
+    expect(cancels).toBe(1);
   });
 
   it('runInExecutor wraps the executor result in a Future of the loop', async () => {
@@ -227,7 +247,7 @@ describe('I/O methods', () => {
       const error: unknown = await call(loop).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NotImplementedError);
       expect((error as Error).message).toMatch(
-        new RegExp(`^${name}\\(\\) is not implemented by BaseEventLoop.*@tsio/transports`),
+        new RegExp(`^${name}\\(\\) is not implemented by BaseEventLoop.*use EventLoop`),
       );
     },
   );

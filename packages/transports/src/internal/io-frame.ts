@@ -1,0 +1,21 @@
+import { _contextFrame, _runInFrame, copyContext } from '@tsio/core';
+import type { ExecutionFrame } from '@tsio/core';
+
+/**
+ * The frame a transport runs its protocol's callbacks in: a copy of the context current
+ * when the transport was made, and no task. Node calls socket listeners in the async context
+ * of the code that created the socket, which may be a task: running the callbacks in this
+ * frame instead gives them asyncio's view (no current task, the creator's context vars).
+ */
+export function captureIoFrame(): ExecutionFrame {
+  return _contextFrame(copyContext());
+}
+
+/** Runs `fn(...args)` in `frame`. */
+export function inIoFrame<A extends unknown[], R>(
+  frame: ExecutionFrame,
+  fn: (...args: A) => R,
+  ...args: A
+): R {
+  return _runInFrame(frame, fn, ...args);
+}

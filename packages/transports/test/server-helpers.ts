@@ -1,0 +1,156 @@
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AbstractEventLoop, AbstractFuture, Protocol, Transport } from '@tsio/core';
+
+/**
+ * Helpers of the server tests: a protocol that records what happens to it, and plain
+ * `net` clients.
+ */
+
+/** A protocol recording its events, with futures for the moments tests wait for. */
+export class Recorder implements Protocol {
+  readonly events: string[] = [];
+  transport: Transport | null = null;
+  readonly made: AbstractFuture<Transport>;
+  readonly lost: AbstractFuture<Error | null>;
+  #data: AbstractFuture<string>;
+  received = '';
+
+  constructor(
+    private readonly loop: AbstractEventLoop,
+    private readonly echo = false,
+  ) {
+    this.made = loop.createFuture();
+    this.lost = loop.createFuture();
+    this.#data = loop.createFuture();
+  }
+
+  connectionMade(transport: Transport): void {
+    this.events.push('made');
+    this.transport = transport;
+    this.made.setResult(transport);
+  }
+
+  dataReceived(data: Uint8Array): void {
+    const text = Buffer.from(data).toString();
+    this.received += text;
+    this.events.push(`data:${text}`);
+    if (this.echo) this.transport?.write(data);
+    if (!this.#data.done()) this.#data.setResult(this.received);
+  }
+
+  eofReceived(): boolean | undefined {
+    this.events.push('eof');
+    return undefined;
+  }
+
+  connectionLost(exc: Error | null): void {
+    this.events.push(`lost:${exc === null ? 'null' : exc.name}`);
+    this.lost.setResult(exc);
+  }
+
+  /** Resolves with all data received so far once some has arrived; then re-arms. */
+  async nextData(): Promise<string> {
+    const text = await this.#data;
+    this.#data = this.loop.createFuture();
+    return text;
+  }
+}
+
+/** A factory of recorders that remembers each protocol it made. */
+export interface Recorders {
+  readonly factory: () => Recorder;
+  readonly made: Recorder[];
+  /** Resolves with the `index`-th protocol once its `connectionMade` has run. */
+  connected(index: number): Promise<Recorder>;
+}
+
+/** Makes a factory of recorders (echoing what they receive if `echo`). */
+export function recorders(loop: AbstractEventLoop, echo = false): Recorders {
+  const made: Recorder[] = [];
+  const waiting = new Map<number, AbstractFuture<Recorder>>();
+  const slot = (index: number): AbstractFuture<Recorder> => {
+    let future = waiting.get(index);
+    if (future === undefined) {
+      future = loop.createFuture();
+      waiting.set(index, future);
+    }
+    return future;
+  };
+  return {
+    made,
+    factory: () => {
+      const protocol = new Recorder(loop, echo);
+      const future = slot(made.length);
+      made.push(protocol);
+      protocol.made.addDoneCallback(() => future.setResult(protocol));
+      return protocol;
+    },
+    connected: async (index) => await slot(index),
+  };
+}
+
+/** Connects a plain client; resolves once connected, rejects with Node's error. */
+export function connectClient(options: net.NetConnectOpts): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(options);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves with what `socket` receives until the peer closes (or an error): [text, error code]. */
+export function readToEnd(socket: net.Socket): Promise<[string, string | null]> {
+  return new Promise((resolve) => {
+    let text = '';
+    let code: string | null = null;
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('error', (error: NodeJS.ErrnoException) => (code = error.code ?? error.name));
+    socket.once('close', () => resolve([text, code]));
+  });
+}
+
+/** Resolves with the first data `socket` receives. */
+export function firstData(socket: net.Socket): Promise<string> {
+  return new Promise((resolve) =>
+    socket.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+  );
+}
+
+/** The port a listening server (one of `server.sockets`) is bound to. */
+export function portOf(listener: unknown): number {
+  const address = (listener as net.Server).address();
+  if (address === null || typeof address === 'string')
+    throw new Error(`not a TCP server: ${String(address)}`);
+  return address.port;
+}
+
+/** `host:port` of a listening server. */
+export function addressOf(listener: unknown): string {
+  const address = (listener as net.Server).address();
+  if (address === null || typeof address === 'string') return String(address);
+  return `${address.address}:${address.port}`;
+}
+
+let counter = 0;
+
+/** A Unix socket path in the temp directory, unique to this process and call. */
+export function tempSocketPath(tag: string): string {
+  counter += 1;
+  return join(tmpdir(), `tsio-${tag}-${process.pid}-${counter}.sock`);
+}
+
+/** Whether connecting to `options` fails with `code` (e.g. 'ECONNREFUSED'). */
+export async function connectFails(options: net.NetConnectOpts): Promise<string | null> {
+  try {
+    const socket = await connectClient(options);
+    socket.destroy();
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'unknown';
+  }
+}

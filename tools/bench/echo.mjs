@@ -1,0 +1,154 @@
+// echo_protocol_*: the anchors' bench 7 on tsio. A TCP echo server on 127.0.0.1 made with
+// `loop.createServer(() => new EchoProtocol(), '127.0.0.1', 0)`, whose dataReceived writes
+// the data back; 10 connections each send one message, wait for the whole echo, and send the
+// next. --client inproc: the clients are tsio client Protocols in the same loop (measures
+// client and server together on one core); --client ext: the anchors' external C client
+// (echo-client.mjs), so only the server is measured. ops = round trips; mib_per_s = payload
+// MiB/s in one direction. The same work and the same JSON line as ../shared/bench-anchors'
+// js/echo.mjs and py/echo.py.
+// Usage: node tools/bench/echo.mjs [--variant protocol] [--size 1024|10240|102400]
+//          [--client inproc|ext] [--conns 10] [-n N] [--max-seconds 20]
+import { spawn } from 'node:child_process';
+import { EventLoop } from '@tsio/event-loop';
+import { gather } from '@tsio/futures';
+import { Protocol } from '@tsio/transports';
+import { emit, now, parseArgs } from './common.mjs';
+import { echoClientCommand } from './echo-client.mjs';
+
+const DEFAULT_N = { 1024: 100_000, 10240: 50_000, 102400: 20_000 };
+const args = parseArgs({
+  variant: 'protocol',
+  size: 1024,
+  client: 'inproc',
+  conns: 10,
+  maxSeconds: 20,
+});
+if (args.variant !== 'protocol') {
+  throw new Error(
+    `--variant ${args.variant}: only 'protocol' exists (tsio has no streams API yet)`,
+  );
+}
+if (args.client !== 'inproc' && args.client !== 'ext') throw new Error('--client is inproc or ext');
+const size = args.size;
+const conns = args.conns;
+const perConn = Math.max(1, Math.floor((args.n ?? DEFAULT_N[size] ?? 10_000) / conns));
+
+/** The server: each chunk received is written back. */
+class EchoServerProtocol extends Protocol {
+  connectionMade(transport) {
+    this.transport = transport;
+  }
+  dataReceived(data) {
+    this.transport.write(data);
+  }
+  eofReceived() {
+    return false; // close
+  }
+}
+
+/** One in-process client connection: perConn sequential round trips of one message. */
+class EchoClientProtocol extends Protocol {
+  constructor(loop, msg, deadline) {
+    super();
+    this.loop = loop;
+    this.msg = msg;
+    this.deadline = deadline;
+    this.got = 0;
+    this.done = 0;
+    this.finished = loop.createFuture();
+    this.closed = loop.createFuture();
+  }
+  connectionMade(transport) {
+    this.transport = transport;
+  }
+  start() {
+    this.transport.write(this.msg);
+  }
+  dataReceived(data) {
+    this.got += data.length;
+    if (this.got < size) return;
+    this.got -= size;
+    this.done++;
+    if (this.done >= perConn || this.loop.time() >= this.deadline.at) {
+      this.finished.setResult(this.done);
+    } else {
+      this.transport.write(this.msg);
+    }
+  }
+  connectionLost() {
+    if (!this.finished.done()) this.finished.setResult(this.done);
+    this.closed.setResult(undefined);
+  }
+}
+
+async function inprocClients(loop, port) {
+  const msg = Buffer.alloc(size, 'x');
+  const deadline = { at: Infinity };
+  const protocols = [];
+  for (let i = 0; i < conns; i++) {
+    const [, p] = await loop.createConnection(
+      () => new EchoClientProtocol(loop, msg, deadline),
+      '127.0.0.1',
+      port,
+    );
+    protocols.push(p);
+  }
+  const t0 = now();
+  deadline.at = loop.time() + args.maxSeconds;
+  for (const p of protocols) p.start();
+  const counts = await gather(protocols.map((p) => p.finished));
+  const seconds = now() - t0;
+  for (const p of protocols) p.transport.close();
+  await gather(protocols.map((p) => p.closed));
+  return { roundTrips: counts.reduce((a, b) => a + b, 0), seconds };
+}
+
+async function externalClient(port, cmd) {
+  const child = spawn(
+    cmd[0],
+    [
+      ...cmd.slice(1),
+      '--port',
+      port,
+      '--conns',
+      conns,
+      '--size',
+      size,
+      '--per-conn',
+      perConn,
+      '--max-seconds',
+      args.maxSeconds,
+    ].map(String),
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the external client ${cmd.join(' ')} exited with ${code}`);
+  const rec = JSON.parse(out.trim().split('\n').pop());
+  return { roundTrips: rec.round_trips, seconds: rec.seconds };
+}
+
+const external = args.client === 'ext' ? echoClientCommand() : null;
+const loop = new EventLoop();
+const result = await loop.runUntilComplete(
+  loop.createTask(async () => {
+    const server = await loop.createServer(() => new EchoServerProtocol(), '127.0.0.1', 0);
+    const port = server.sockets[0].address().port;
+    try {
+      return external ? await externalClient(port, external.cmd) : await inprocClients(loop, port);
+    } finally {
+      server.close();
+      server.closeClients();
+      await server.waitClosed();
+    }
+  }),
+);
+loop.close();
+const label = size % 1024 === 0 ? `${size / 1024}KiB` : `${size}B`;
+emit(`echo_protocol_${label}${external ? '_ext' : ''}`, result.roundTrips, result.seconds, {
+  msg_size: size,
+  conns,
+  client: external ? external.label : 'inproc',
+  mib_per_s: Math.round(((result.roundTrips * size) / 1048576 / result.seconds) * 100) / 100,
+});
