@@ -51,8 +51,12 @@ export interface ExceptionContext {
 /** An exception handler: `(loop, context) => void`. */
 export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
 
-/** Options for the I/O methods; each implementation documents the keys it reads. */
-export type IoOptions = Readonly<Record<string, unknown>>;
+/**
+ * Options for the I/O methods: an object whose keys each implementation documents (for
+ * `EventLoop`, `CreateConnectionOptions` and the other option interfaces of
+ * `@tsio/transports`). Plain `object`, so that those interfaces are assignable to it.
+ */
+export type IoOptions = object;
 
 /** Makes a protocol for each new connection or endpoint. */
 export type ProtocolFactory<P extends BaseProtocol> = () => P;

@@ -75,27 +75,21 @@ describe('EventLoop', () => {
       const loop = getRunningLoop();
       const script = 'process.stdout.write(process.argv.slice(1).join(","))';
       const outputs: string[] = [];
+      // The arguments one by one, then optionally the options.
+      const oneByOne = (...options: [] | [{ stdin: null }]) =>
+        (loop as EventLoop).subprocessExec(
+          () => new Output(),
+          process.execPath,
+          '-e',
+          script,
+          'a',
+          'b',
+          ...options,
+        );
       for (const start of [
         () => loop.subprocessExec(() => new Output(), process.execPath, ['-e', script, 'a', 'b']),
-        () =>
-          (loop as EventLoop).subprocessExec(
-            () => new Output(),
-            process.execPath,
-            '-e',
-            script,
-            'a',
-            'b',
-          ),
-        () =>
-          (loop as EventLoop).subprocessExec(
-            () => new Output(),
-            process.execPath,
-            '-e',
-            script,
-            'a',
-            'b',
-            { stdin: null },
-          ),
+        () => oneByOne(),
+        () => oneByOne({ stdin: null }),
       ]) {
         const [transport, protocol]: [SubprocessTransport, Output] = await start();
         await protocol.exited;

@@ -33,8 +33,11 @@ export type CreateDatagramEndpointOptions = {
    * datagrams from other addresses are not received.
    */
   readonly remoteAddr?: DatagramHostPort | null;
-  /** The address family: 4 (`'IPv4'`) or 6 (`'IPv6'`); 0 or null lets the addresses decide. */
-  readonly family?: 0 | 4 | 6 | 'IPv4' | 'IPv6' | null;
+  /**
+   * The address family: 2 (`AF_INET`, also 4 or `'IPv4'`) or 10 (`AF_INET6`, also 6 or
+   * `'IPv6'`); 0 or null lets the addresses decide.
+   */
+  readonly family?: 0 | 2 | 4 | 6 | 10 | 'IPv4' | 'IPv6' | null;
   /** The protocol: 0 or 17 (IPPROTO_UDP); dgram sockets are always UDP. */
   readonly proto?: number | null;
   /** getaddrinfo flags: AI_V4MAPPED (8), AI_ALL (16) and AI_ADDRCONFIG (32) are passed on. */

@@ -2,6 +2,7 @@ import type {
   AbstractEventLoop,
   AbstractFuture,
   BaseProtocol,
+  BaseTransport,
   Protocol,
   ProtocolFactory,
   ReadTransport,
@@ -11,20 +12,39 @@ import { openReadPipe, openWritePipe } from './internal/pipe-stream.js';
 import { ReadPipeTransport } from './internal/read-pipe-transport.js';
 import { WritePipeTransport } from './internal/write-pipe-transport.js';
 
-function checkFactory(protocolFactory: unknown, what: string): void {
+/**
+ * The body shared by `_connectReadPipe` and `_connectWritePipe`: checks the factory, opens
+ * the stream, makes the protocol and the transport, and resolves once `connectionMade` has
+ * run. A stream opened here over a descriptor is destroyed when the factory throws; the
+ * transport is closed when the wait is cancelled, so that the pipe does not leak.
+ */
+async function connectPipe<
+  S extends { destroy(): unknown },
+  P extends BaseProtocol,
+  T extends BaseTransport,
+>(
+  loop: AbstractEventLoop,
+  protocolFactory: ProtocolFactory<P>,
+  pipe: unknown,
+  what: string,
+  open: (pipe: unknown) => S,
+  makeTransport: (stream: S, protocol: P, waiter: AbstractFuture<void>) => T,
+): Promise<[T, P]> {
   if (typeof protocolFactory !== 'function') {
     throw new TypeError(
       `${what} expects a protocol factory (a function returning a protocol), got ${typeof protocolFactory}`,
     );
   }
-}
-
-async function connect<T extends ReadTransport | WriteTransport>(
-  loop: AbstractEventLoop,
-  make: (waiter: AbstractFuture<void>) => T,
-): Promise<T> {
+  const stream = open(pipe);
+  let protocol: P;
+  try {
+    protocol = protocolFactory();
+  } catch (error) {
+    if (stream !== pipe) stream.destroy();
+    throw error;
+  }
   const waiter = loop.createFuture<void>();
-  const transport = make(waiter);
+  const transport = makeTransport(stream, protocol, waiter);
   try {
     await waiter;
   } catch (error) {
@@ -32,7 +52,7 @@ async function connect<T extends ReadTransport | WriteTransport>(
     transport.close();
     throw error;
   }
-  return transport;
+  return [transport, protocol];
 }
 
 /**
@@ -53,20 +73,14 @@ export async function _connectReadPipe<P extends Protocol>(
   protocolFactory: ProtocolFactory<P>,
   pipe: unknown,
 ): Promise<[ReadTransport, P]> {
-  checkFactory(protocolFactory, 'connectReadPipe()');
-  const stream = openReadPipe(pipe);
-  let protocol: P;
-  try {
-    protocol = protocolFactory();
-  } catch (error) {
-    if (stream !== pipe) stream.destroy();
-    throw error;
-  }
-  const transport = await connect(
+  return connectPipe(
     loop,
-    (waiter) => new ReadPipeTransport(loop, stream, protocol, waiter),
+    protocolFactory,
+    pipe,
+    'connectReadPipe()',
+    openReadPipe,
+    (stream, protocol, waiter) => new ReadPipeTransport(loop, stream, protocol, waiter),
   );
-  return [transport, protocol];
 }
 
 /**
@@ -86,18 +100,12 @@ export async function _connectWritePipe<P extends BaseProtocol>(
   protocolFactory: ProtocolFactory<P>,
   pipe: unknown,
 ): Promise<[WriteTransport, P]> {
-  checkFactory(protocolFactory, 'connectWritePipe()');
-  const stream = openWritePipe(pipe);
-  let protocol: P;
-  try {
-    protocol = protocolFactory();
-  } catch (error) {
-    if (stream !== pipe) stream.destroy();
-    throw error;
-  }
-  const transport = await connect(
+  return connectPipe(
     loop,
-    (waiter) => new WritePipeTransport(loop, stream, protocol, waiter),
+    protocolFactory,
+    pipe,
+    'connectWritePipe()',
+    openWritePipe,
+    (stream, protocol, waiter) => new WritePipeTransport(loop, stream, protocol, waiter),
   );
-  return [transport, protocol];
 }

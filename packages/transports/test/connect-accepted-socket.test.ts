@@ -1,16 +1,17 @@
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { getRunningLoop, ValueError } from '@tsio/core';
 import { run } from '@tsio/policies';
-import { NodePeer, RecordingProtocol, readAll } from './helpers/socket-peer.js';
+import {
+  NodePeer,
+  RecordingProtocol,
+  expectRejectedBeforeIo,
+  nodePeerPerTest,
+  readAll,
+} from './helpers/socket-peer.js';
 
 let peer: NodePeer;
-beforeEach(async () => {
-  peer = await new NodePeer().listen({ host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await peer.close();
-});
+nodePeerPerTest((p) => (peer = p));
 
 /** Connects a plain Node client to the peer; returns [client, accepted]. */
 async function pair(): Promise<[net.Socket, net.Socket]> {
@@ -28,11 +29,10 @@ describe('connectAcceptedSocket', () => {
     const [client, accepted] = await pair();
     try {
       await run(async () => {
-        const [tr, pr] = await getRunningLoop().connectAcceptedSocket(() => {
-          const p = new RecordingProtocol();
-          p.eofResult = true;
-          return p;
-        }, accepted);
+        const [tr, pr] = await getRunningLoop().connectAcceptedSocket(
+          () => new RecordingProtocol(true),
+          accepted,
+        );
         expect(pr.events).toEqual(['made']);
         expect(tr.getExtraInfo('socket')).toBe(accepted);
         expect(tr.getExtraInfo('sockname')).toEqual(['127.0.0.1', peer.port]);
@@ -59,11 +59,10 @@ describe('connectAcceptedSocket', () => {
     try {
       const accepted = await plain.accepted();
       await run(async () => {
-        const [tr, pr] = await getRunningLoop().connectAcceptedSocket(() => {
-          const p = new RecordingProtocol();
-          p.eofResult = true;
-          return p;
-        }, accepted);
+        const [tr, pr] = await getRunningLoop().connectAcceptedSocket(
+          () => new RecordingProtocol(true),
+          accepted,
+        );
         const all = readAll(client);
         client.end();
         await pr.eof;
@@ -84,20 +83,13 @@ describe('connectAcceptedSocket', () => {
     ['null', null, TypeError, /got null/],
     ['an unconnected socket', new net.Socket(), TypeError, /not connected yet/],
   ] as const)('rejects %s with a TypeError before any I/O', async (_name, socket, cls, message) => {
-    await run(async () => {
-      let made = 0;
-      const attempt = getRunningLoop().connectAcceptedSocket(
-        () => (made++, new RecordingProtocol()),
-        socket,
-      );
-      const error = await attempt.then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(cls);
-      expect((error as Error).message).toMatch(message);
-      expect(made).toBe(0);
-    });
+    await run(() =>
+      expectRejectedBeforeIo(
+        (factory) => getRunningLoop().connectAcceptedSocket(factory, socket),
+        cls,
+        message,
+      ),
+    );
   });
 
   it('rejects a destroyed socket, unknown options, and TLS options without ssl', async () => {

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   ConnectionRefusedError,
   ExceptionGroup,
@@ -10,15 +10,17 @@ import {
 } from '@tsio/core';
 import { createTask, sleep } from '@tsio/futures';
 import { run } from '@tsio/policies';
-import { NodePeer, RecordingProtocol, readAll } from './helpers/socket-peer.js';
+import {
+  NodePeer,
+  RecordingProtocol,
+  expectEcho,
+  expectRejectedBeforeIo,
+  nodePeerPerTest,
+  readAll,
+} from './helpers/socket-peer.js';
 
 let peer: NodePeer;
-beforeEach(async () => {
-  peer = await new NodePeer().listen({ host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await peer.close();
-});
+nodePeerPerTest((p) => (peer = p));
 
 /** A port nothing listens on (a server's, closed again). */
 async function freePort(): Promise<number> {
@@ -134,11 +136,7 @@ describe('createConnection', () => {
           sock,
         },
       );
-      const server = await peer.accepted();
-      server.pipe(server);
-      tr.write(Buffer.from('via sock'));
-      await pr.waitForBytes(8);
-      expect(pr.received.toString()).toBe('via sock');
+      await expectEcho(peer, tr, pr, 'via sock');
       expect(tr.getExtraInfo('socket')).toBe(sock);
       tr.close();
       await pr.lost;
@@ -346,22 +344,19 @@ describe('createConnection', () => {
       ],
     ];
     it.each(cases)('%s', async (_name, host, port, options, cls, message) => {
-      await run(async () => {
-        let made = 0;
-        const attempt = getRunningLoop().createConnection(
-          () => (made++, new RecordingProtocol()),
-          host as string,
-          port as number,
-          options as Record<string, unknown>,
-        );
-        const error = await attempt.then(
-          () => null,
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(cls);
-        expect((error as Error).message).toMatch(message);
-        expect(made).toBe(0);
-      });
+      await run(() =>
+        expectRejectedBeforeIo(
+          (factory) =>
+            getRunningLoop().createConnection(
+              factory,
+              host as string,
+              port as number,
+              options as Record<string, unknown>,
+            ),
+          cls,
+          message,
+        ),
+      );
       expect(peer.sockets).toHaveLength(0);
     });
   });

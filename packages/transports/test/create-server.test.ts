@@ -2,37 +2,23 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { describe, expect, it, jest } from '@jest/globals';
 import { OSError, ValueError, getRunningLoop } from '@tsio/core';
-import type { AbstractServer, Protocol } from '@tsio/core';
+import type { Protocol } from '@tsio/core';
 import { run } from '@tsio/policies';
 import { GaiError } from '../src/index.js';
-import { CA, LOCALHOST } from './tls-helpers.js';
+import { CA, LOCALHOST } from './helpers/tls-helpers.js';
 import { hasReusePort } from '../src/internal/server-options.js';
 import {
   addressOf,
+  closeServer,
   connectClient,
   connectFails,
+  echoOnce,
+  expectPingEchoed,
   firstData,
   portOf,
   readToEnd,
   recorders,
-} from './server-helpers.js';
-
-async function close(server: AbstractServer): Promise<void> {
-  server.close();
-  await server.waitClosed();
-}
-
-/** Sends `text` to host:port and resolves with the echo. */
-async function echoOnce(host: string, port: number, text: string): Promise<string> {
-  const client = await connectClient({ host, port });
-  const echoed = firstData(client);
-  client.write(text);
-  const result = await echoed;
-  const ended = readToEnd(client);
-  client.end();
-  await ended;
-  return result;
-}
+} from './helpers/server-helpers.js';
 
 const refusal = (error: unknown): string =>
   `${(error as Error).constructor.name}: ${(error as Error).message}`;
@@ -47,7 +33,7 @@ async function createFails(host: unknown, port: unknown, options?: unknown): Pro
         port as number,
         options as Record<string, unknown>,
       );
-      await close(server);
+      await closeServer(server);
       return 'created';
     } catch (error) {
       return refusal(error);
@@ -62,9 +48,9 @@ describe('createServer', () => {
       const { factory, made } = recorders(loop, true);
       const server = await loop.createServer(factory, '127.0.0.1', 0);
       const port = portOf(server.sockets[0]);
-      expect(await echoOnce('127.0.0.1', port, 'one')).toBe('one');
-      expect(await echoOnce('127.0.0.1', port, 'two')).toBe('two');
-      await close(server);
+      expect(await echoOnce({ host: '127.0.0.1', port }, 'one')).toBe('one');
+      expect(await echoOnce({ host: '127.0.0.1', port }, 'two')).toBe('two');
+      await closeServer(server);
       expect(made.map((p) => p.events)).toEqual([
         ['made', 'data:one', 'eof', 'lost:null'],
         ['made', 'data:two', 'eof', 'lost:null'],
@@ -81,8 +67,8 @@ describe('createServer', () => {
       const server = await getRunningLoop().createServer(factory, '::1', 0);
       expect(addressOf(server.sockets[0])).toMatch(/^::1:\d+$/);
       const port = portOf(server.sockets[0]);
-      expect(await echoOnce('::1', port, 'six')).toBe('six');
-      await close(server);
+      expect(await echoOnce({ host: '::1', port }, 'six')).toBe('six');
+      await closeServer(server);
     });
   });
 
@@ -94,12 +80,12 @@ describe('createServer', () => {
       const [v4, v6] = server.sockets;
       expect(addressOf(v4)).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(addressOf(v6)).toMatch(/^::1:\d+$/);
-      expect(await echoOnce('127.0.0.1', portOf(v4), 'a')).toBe('a');
-      expect(await echoOnce('::1', portOf(v6), 'b')).toBe('b');
+      expect(await echoOnce({ host: '127.0.0.1', port: portOf(v4) }, 'a')).toBe('a');
+      expect(await echoOnce({ host: '::1', port: portOf(v6) }, 'b')).toBe('b');
       expect(String(server)).toBe(
         `<Server sockets=[127.0.0.1:${portOf(v4)}, [::1]:${portOf(v6)}]>`,
       );
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -120,7 +106,7 @@ describe('createServer', () => {
       expect(bound.map((a) => a.address).sort()).toEqual(
         [...new Set([...addresses, '127.0.0.1'])].sort(),
       );
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -130,10 +116,10 @@ describe('createServer', () => {
       const { factory } = recorders(loop, true);
       const probe = await loop.createServer(factory, '127.0.0.1', 0);
       const port = portOf(probe.sockets[0]);
-      await close(probe);
+      await closeServer(probe);
       const server = await loop.createServer(factory, ['127.0.0.1', '::1'], String(port));
       expect(server.sockets.map(portOf)).toEqual([port, port]);
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -145,19 +131,19 @@ describe('createServer', () => {
         const server = await loop.createServer(factory, host, 0);
         expect(server.sockets).toHaveLength(1);
         const port = portOf(server.sockets[0]);
-        expect(await echoOnce('127.0.0.1', port, 'v4')).toBe('v4');
-        expect(await echoOnce('::1', port, 'v6')).toBe('v6');
-        await close(server);
+        expect(await echoOnce({ host: '127.0.0.1', port }, 'v4')).toBe('v4');
+        expect(await echoOnce({ host: '::1', port }, 'v6')).toBe('v6');
+        await closeServer(server);
       }
       const v4only = await loop.createServer(factory, null, 0, { family: 2 });
       expect(addressOf(v4only.sockets[0])).toMatch(/^0\.0\.0\.0:/);
-      await close(v4only);
+      await closeServer(v4only);
       const v6only = await loop.createServer(factory, null, 0, { family: 6 });
       expect(addressOf(v6only.sockets[0])).toMatch(/^:::/);
       expect(await connectFails({ host: '127.0.0.1', port: portOf(v6only.sockets[0]) })).toBe(
         'ECONNREFUSED',
       );
-      await close(v6only);
+      await closeServer(v6only);
     });
   });
 
@@ -173,7 +159,7 @@ describe('createServer', () => {
       expect((error as OSError).message).toBe(
         `error while attempting to bind on address 127.0.0.1:${port}: listen eaddrinuse: address already in use 127.0.0.1:${port}`,
       );
-      await close(first);
+      await closeServer(first);
     });
   });
 
@@ -190,8 +176,8 @@ describe('createServer', () => {
       expect((error as OSError).code).toBe('EADDRINUSE');
       const again = await loop.createServer(factory, '::1', port);
       expect(portOf(again.sockets[0])).toBe(port);
-      await close(again);
-      await close(blocker);
+      await closeServer(again);
+      await closeServer(blocker);
     });
   });
 
@@ -215,8 +201,8 @@ describe('createServer', () => {
         reusePort: true,
       });
       expect(portOf(b.sockets[0])).toBe(portOf(a.sockets[0]));
-      await close(a);
-      await close(b);
+      await closeServer(a);
+      await closeServer(b);
     });
   });
 
@@ -237,8 +223,8 @@ describe('createServer', () => {
       await new Promise<void>((resolve) => sock.listen(0, '127.0.0.1', resolve));
       const server = await loop.createServer(factory, null, null, { sock });
       expect(server.sockets).toEqual([sock]);
-      expect(await echoOnce('127.0.0.1', portOf(sock), 'sock')).toBe('sock');
-      await close(server);
+      expect(await echoOnce({ host: '127.0.0.1', port: portOf(sock) }, 'sock')).toBe('sock');
+      await closeServer(server);
       expect(sock.listening).toBe(false);
     });
   });
@@ -257,7 +243,7 @@ describe('createServer', () => {
       expect(socket).toBeInstanceOf(net.Socket);
       client.destroy();
       await protocol.lost;
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -266,17 +252,9 @@ describe('createServer', () => {
       const loop = getRunningLoop();
       const { factory } = recorders(loop, true);
       const server = await loop.createServer(factory, '127.0.0.1', 0);
-      const client = recorders(loop);
-      const [transport, protocol] = await loop.createConnection(
-        client.factory,
-        '127.0.0.1',
-        portOf(server.sockets[0]),
+      await expectPingEchoed(loop, server, (factory) =>
+        loop.createConnection(factory, '127.0.0.1', portOf(server.sockets[0])),
       );
-      transport.write(Buffer.from('ping'));
-      expect(await protocol.nextData()).toBe('ping');
-      transport.close();
-      await protocol.lost;
-      await close(server);
     });
   });
 
@@ -379,7 +357,7 @@ describe('createServer', () => {
       expect(accepted.transport?.getExtraInfo('peername')).toEqual(['127.0.0.1', node.localPort]);
       node.destroy();
       await accepted.lost;
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -397,7 +375,7 @@ describe('createServer', () => {
       const node = tls.connect({ host: '127.0.0.1', port, ca: CA, servername: 'localhost' });
       await new Promise<void>((resolve) => node.once('secureConnect', resolve));
       node.destroy();
-      await close(server);
+      await closeServer(server);
     });
   });
 });

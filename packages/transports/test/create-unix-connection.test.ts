@@ -4,7 +4,14 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConnectionRefusedError, FileNotFoundError, getRunningLoop, ValueError } from '@tsio/core';
 import { run } from '@tsio/policies';
-import { NodePeer, RecordingProtocol, readAll, tempSocketPath } from './helpers/socket-peer.js';
+import {
+  NodePeer,
+  RecordingProtocol,
+  expectEcho,
+  expectRejectedBeforeIo,
+  readAll,
+  tempSocketPath,
+} from './helpers/socket-peer.js';
 
 let peer: NodePeer;
 let socketPath: string;
@@ -24,11 +31,7 @@ describe('createUnixConnection', () => {
         () => new RecordingProtocol(),
         socketPath,
       );
-      const server = await peer.accepted();
-      server.pipe(server);
-      tr.write(Buffer.from('over unix'));
-      await pr.waitForBytes(9);
-      expect(pr.received.toString()).toBe('over unix');
+      await expectEcho(peer, tr, pr, 'over unix');
       expect(tr.getExtraInfo('peername')).toBe(socketPath);
       expect(tr.getExtraInfo('sockname')).toBe('');
       expect(tr.getExtraInfo('socket')).toBeInstanceOf(net.Socket);
@@ -40,11 +43,10 @@ describe('createUnixConnection', () => {
 
   it('half-close works over a Unix socket', async () => {
     await run(async () => {
-      const [tr, pr] = await getRunningLoop().createUnixConnection(() => {
-        const p = new RecordingProtocol();
-        p.eofResult = true;
-        return p;
-      }, socketPath);
+      const [tr, pr] = await getRunningLoop().createUnixConnection(
+        () => new RecordingProtocol(true),
+        socketPath,
+      );
       const server = await peer.accepted();
       const all = readAll(server);
       server.end('done?');
@@ -133,20 +135,17 @@ describe('createUnixConnection', () => {
     ],
     ['ssl without serverHostname', '/tmp/x', { ssl: true }, ValueError, /serverHostname/],
   ] as const)('bad arguments: %s', async (_name, path, options, cls, message) => {
-    await run(async () => {
-      let made = 0;
-      const attempt = getRunningLoop().createUnixConnection(
-        () => (made++, new RecordingProtocol()),
-        path as string,
-        options as Record<string, unknown> | undefined,
-      );
-      const error = await attempt.then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(cls);
-      expect((error as Error).message).toMatch(message);
-      expect(made).toBe(0);
-    });
+    await run(() =>
+      expectRejectedBeforeIo(
+        (factory) =>
+          getRunningLoop().createUnixConnection(
+            factory,
+            path as string,
+            options as Record<string, unknown> | undefined,
+          ),
+        cls,
+        message,
+      ),
+    );
   });
 });

@@ -3,32 +3,19 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { describe, expect, it } from '@jest/globals';
 import { OSError, getRunningLoop } from '@tsio/core';
-import type { AbstractServer, Protocol } from '@tsio/core';
+import type { Protocol } from '@tsio/core';
 import { run } from '@tsio/policies';
-import { CA, LOCALHOST } from './tls-helpers.js';
+import { CA, LOCALHOST } from './helpers/tls-helpers.js';
 import {
+  closeServer,
   connectClient,
+  echoOnce,
+  expectPingEchoed,
   firstData,
   readToEnd,
   recorders,
   tempSocketPath,
-} from './server-helpers.js';
-
-async function close(server: AbstractServer): Promise<void> {
-  server.close();
-  await server.waitClosed();
-}
-
-async function echoOnce(path: string, text: string): Promise<string> {
-  const client = await connectClient({ path });
-  const echoed = firstData(client);
-  client.write(text);
-  const result = await echoed;
-  const ended = readToEnd(client);
-  client.end();
-  await ended;
-  return result;
-}
+} from './helpers/server-helpers.js';
 
 /** Leaves a socket file at `path` with no server behind it, as a crashed server would. */
 async function makeStaleSocket(path: string): Promise<void> {
@@ -50,8 +37,8 @@ describe('createUnixServer', () => {
       expect((server.sockets[0] as net.Server).address()).toBe(path);
       expect(String(server)).toBe(`<Server sockets=[${path}]>`);
       expect(lstatSync(path).isSocket()).toBe(true);
-      expect(await echoOnce(path, 'unix')).toBe('unix');
-      await close(server);
+      expect(await echoOnce({ path: path }, 'unix')).toBe('unix');
+      await closeServer(server);
       expect(existsSync(path)).toBe(false);
       expect(made[0]?.events).toEqual(['made', 'data:unix', 'eof', 'lost:null']);
     });
@@ -63,13 +50,7 @@ describe('createUnixServer', () => {
       const loop = getRunningLoop();
       const { factory } = recorders(loop, true);
       const server = await loop.createUnixServer(factory, path);
-      const client = recorders(loop);
-      const [transport, protocol] = await loop.createUnixConnection(client.factory, path);
-      transport.write(Buffer.from('ping'));
-      expect(await protocol.nextData()).toBe('ping');
-      transport.close();
-      await protocol.lost;
-      await close(server);
+      await expectPingEchoed(loop, server, (factory) => loop.createUnixConnection(factory, path));
     });
   });
 
@@ -80,8 +61,8 @@ describe('createUnixServer', () => {
     await run(async () => {
       const { factory } = recorders(getRunningLoop(), true);
       const server = await getRunningLoop().createUnixServer(factory, path);
-      expect(await echoOnce(path, 'fresh')).toBe('fresh');
-      await close(server);
+      expect(await echoOnce({ path: path }, 'fresh')).toBe('fresh');
+      await closeServer(server);
     });
   });
 
@@ -121,7 +102,7 @@ describe('createUnixServer', () => {
       expect(await echoed).toBe('held');
       client.destroy();
       await made[0]?.lost;
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -134,8 +115,8 @@ describe('createUnixServer', () => {
       await new Promise<void>((resolve) => sock.listen(path, resolve));
       const server = await loop.createUnixServer(factory, null, { sock });
       expect(server.sockets).toEqual([sock]);
-      expect(await echoOnce(path, 'given')).toBe('given');
-      await close(server);
+      expect(await echoOnce({ path: path }, 'given')).toBe('given');
+      await closeServer(server);
       expect(sock.listening).toBe(false);
     });
   });
@@ -154,7 +135,7 @@ describe('createUnixServer', () => {
       expect(accepted.transport?.getExtraInfo('sslcontext')).toBe(LOCALHOST);
       node.destroy();
       await accepted.lost;
-      await close(server);
+      await closeServer(server);
     });
   });
 
@@ -164,8 +145,8 @@ describe('createUnixServer', () => {
       const { factory } = recorders(getRunningLoop(), true);
       const server = await getRunningLoop().createUnixServer(factory, name);
       expect(String(server)).toBe(`<Server sockets=[@tsio-abstract-${process.pid}]>`);
-      expect(await echoOnce(name, 'abstract')).toBe('abstract');
-      await close(server);
+      expect(await echoOnce({ path: name }, 'abstract')).toBe('abstract');
+      await closeServer(server);
     });
   });
 
@@ -177,7 +158,7 @@ describe('createUnixServer', () => {
         cleanupSocket: false,
       });
       expect(existsSync(path)).toBe(true);
-      await close(server);
+      await closeServer(server);
       expect(existsSync(path)).toBe(false);
     });
   });
@@ -209,7 +190,7 @@ describe('createUnixServer', () => {
             where as string,
             options as Record<string, unknown>,
           );
-          await close(server);
+          await closeServer(server);
           out.push('created');
         } catch (error) {
           out.push(`${(error as Error).constructor.name}: ${(error as Error).message}`);

@@ -680,8 +680,8 @@ describe('bad input fails before any I/O', () => {
       NotImplementedError,
       /Unix datagram sockets are not supported/,
     ],
-    ['family 5', { family: 5 }, ValueError, /family must be 4/],
-    ['family object', { family: {} }, TypeError, /family must be 4/],
+    ['family 5', { family: 5 }, ValueError, /family must be 2 \(AF_INET\), 4/],
+    ['family object', { family: {} }, TypeError, /family must be 2 \(AF_INET\), 4/],
     ['proto TCP', { family: 4, proto: 6 }, ValueError, /proto must be 0 or 17/],
     [
       'flags not a number',

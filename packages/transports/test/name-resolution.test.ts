@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { getRunningLoop, isCancelledError, OSError, ValueError } from '@tsio/core';
 import { createTask, sleep } from '@tsio/futures';
+import type { Task } from '@tsio/futures';
 import { run } from '@tsio/policies';
 import { GaiError } from '../src/index.js';
 import type { AddrInfo } from '../src/index.js';
@@ -36,6 +37,24 @@ function allKinds(family: number, sockaddr: AddrInfo[4]): AddrInfo[] {
     [family, SOCK_DGRAM, 17, '', sockaddr],
     [family, SOCK_RAW, 0, '', sockaddr],
   ];
+}
+
+/**
+ * Starts `lookup` in a task, cancels the task while it waits, and checks that it ends
+ * cancelled. Returns the task in an object: a task is awaitable, so it cannot be the result.
+ */
+async function cancelWhileWaiting(
+  lookup: () => Promise<unknown>,
+): Promise<{ task: Task<unknown> }> {
+  const task = createTask(lookup);
+  await sleep(0);
+  task.cancel();
+  const error = await task.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(isCancelledError(error)).toBe(true);
+  return { task };
 }
 
 async function gaiErrorOf(promise: Promise<unknown>): Promise<GaiError> {
@@ -186,14 +205,7 @@ describe('getaddrinfo', () => {
       const loop = getRunningLoop();
       const reports: unknown[] = [];
       loop.setExceptionHandler((_loop, context) => reports.push(context));
-      const task = createTask(() => loop.getaddrinfo('localhost', 80));
-      await sleep(0);
-      task.cancel();
-      const error = await task.then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(isCancelledError(error)).toBe(true);
+      await cancelWhileWaiting(() => loop.getaddrinfo('localhost', 80));
       // A later lookup of the same name completes after the dropped one: nothing was reported.
       expect(await loop.getaddrinfo('localhost', 1, { type: SOCK_STREAM })).toEqual([
         [AF_INET, SOCK_STREAM, 6, '', ['127.0.0.1', 1]],
@@ -247,14 +259,7 @@ describe('getnameinfo', () => {
   it('cancelling the waiting task cancels the lookup', async () => {
     await run(async () => {
       const loop = getRunningLoop();
-      const task = createTask(() => loop.getnameinfo(['127.0.0.1', 80]));
-      await sleep(0);
-      task.cancel();
-      const error = await task.then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(isCancelledError(error)).toBe(true);
+      const { task } = await cancelWhileWaiting(() => loop.getnameinfo(['127.0.0.1', 80]));
       expect(task.cancelled()).toBe(true);
     });
   });

@@ -8,6 +8,7 @@ import type { AbstractFuture, ExceptionContext, ReadTransport, WriteTransport } 
 import { sleep } from '@tsio/futures';
 import { run } from '@tsio/policies';
 import { BaseProtocol, BufferedProtocol, Protocol } from '../src/index.js';
+import { rejection } from './helpers/rejection.js';
 
 /** A read-side protocol that records its callbacks; `done` resolves at connectionLost. */
 class Reader extends Protocol {
@@ -70,13 +71,22 @@ function makeFifo(): [number, number, () => void] {
   return [readFd, writeFd, () => fs.rmSync(file, { force: true })];
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
+/** Runs `main` in a new loop with a FIFO (see makeFifo); removes the FIFO afterwards. */
+async function withFifo(main: (readFd: number, writeFd: number) => Promise<void>): Promise<void> {
+  const [readFd, writeFd, cleanup] = makeFifo();
   try {
-    await promise;
-  } catch (error) {
-    return error as Error;
+    await run(() => main(readFd, writeFd));
+  } finally {
+    cleanup();
   }
-  throw new Error('expected a rejection');
+}
+
+/** Connects a Reader to the read end of a FIFO and a Writer to its write end. */
+async function connectFifo(readFd: number, writeFd: number) {
+  const loop = getRunningLoop();
+  const [rt, reader] = await loop.connectReadPipe(() => new Reader(), readFd);
+  const [wt, writer] = await loop.connectWritePipe(() => new Writer(), writeFd);
+  return { rt, reader, wt, writer };
 }
 
 describe('connectReadPipe', () => {
@@ -106,55 +116,41 @@ describe('connectReadPipe', () => {
   });
 
   it('reads and writes through a FIFO given as file descriptors', async () => {
-    const [readFd, writeFd, cleanup] = makeFifo();
-    try {
-      await run(async () => {
-        const loop = getRunningLoop();
-        const [rt, reader] = await loop.connectReadPipe(() => new Reader(), readFd);
-        const [wt, writer] = await loop.connectWritePipe(() => new Writer(), writeFd);
-        expect(wt.canWriteEof()).toBe(true);
-        wt.write(Buffer.from('via '));
-        wt.writelines([Buffer.from('a '), Buffer.from('fifo')]);
-        wt.close();
-        expect(wt.isClosing()).toBe(true);
-        expect(await writer.done).toBeNull();
-        expect(await reader.done).toBeNull();
-        expect(reader.text()).toBe('via a fifo');
-        expect(writer.events).toEqual(['connectionMade', 'connectionLost null']);
-        expect(rt.isClosing()).toBe(true);
-      });
-    } finally {
-      cleanup();
-    }
+    await withFifo(async (readFd, writeFd) => {
+      const { rt, reader, wt, writer } = await connectFifo(readFd, writeFd);
+      expect(wt.canWriteEof()).toBe(true);
+      wt.write(Buffer.from('via '));
+      wt.writelines([Buffer.from('a '), Buffer.from('fifo')]);
+      wt.close();
+      expect(wt.isClosing()).toBe(true);
+      expect(await writer.done).toBeNull();
+      expect(await reader.done).toBeNull();
+      expect(reader.text()).toBe('via a fifo');
+      expect(writer.events).toEqual(['connectionMade', 'connectionLost null']);
+      expect(rt.isClosing()).toBe(true);
+    });
   });
 
   it('pauses and resumes reading (test_pause_reading, test_resume_reading)', async () => {
-    const [readFd, writeFd, cleanup] = makeFifo();
-    try {
-      await run(async () => {
-        const loop = getRunningLoop();
-        const [rt, reader] = await loop.connectReadPipe(() => new Reader(), readFd);
-        const [wt, writer] = await loop.connectWritePipe(() => new Writer(), writeFd);
-        wt.write(Buffer.from('one'));
-        await reader.firstData;
-        rt.pauseReading();
-        rt.pauseReading(); // twice: no-op
-        expect(rt.isReading()).toBe(false);
-        wt.write(Buffer.from('two'));
-        wt.close();
-        await writer.done;
-        // Nothing arrives while paused (a negative check: waiting longer cannot make it fail).
-        await sleep(0.3);
-        expect(reader.text()).toBe('one');
-        expect(reader.events).not.toContain('eofReceived');
-        rt.resumeReading();
-        expect(rt.isReading()).toBe(true);
-        expect(await reader.done).toBeNull();
-        expect(reader.text()).toBe('onetwo');
-      });
-    } finally {
-      cleanup();
-    }
+    await withFifo(async (readFd, writeFd) => {
+      const { rt, reader, wt, writer } = await connectFifo(readFd, writeFd);
+      wt.write(Buffer.from('one'));
+      await reader.firstData;
+      rt.pauseReading();
+      rt.pauseReading(); // twice: no-op
+      expect(rt.isReading()).toBe(false);
+      wt.write(Buffer.from('two'));
+      wt.close();
+      await writer.done;
+      // Nothing arrives while paused (a negative check: waiting longer cannot make it fail).
+      await sleep(0.3);
+      expect(reader.text()).toBe('one');
+      expect(reader.events).not.toContain('eofReceived');
+      rt.resumeReading();
+      expect(rt.isReading()).toBe(true);
+      expect(await reader.done).toBeNull();
+      expect(reader.text()).toBe('onetwo');
+    });
   });
 
   it('calls connectionLost(null) soon after close() (test_close)', async () => {
@@ -307,20 +303,14 @@ describe('connectWritePipe', () => {
   });
 
   it('reports a reader that went away as BrokenPipeError (test__write_err / EPIPE)', async () => {
-    const [readFd, writeFd, cleanup] = makeFifo();
-    try {
-      await run(async () => {
-        const loop = getRunningLoop();
-        const [wt, writer] = await loop.connectWritePipe(() => new Writer(), writeFd);
-        fs.closeSync(readFd);
-        wt.write(Buffer.alloc(1024 * 1024));
-        const exc = await writer.done;
-        expect(exc).toBeInstanceOf(BrokenPipeError);
-        expect(wt.isClosing()).toBe(true);
-      });
-    } finally {
-      cleanup();
-    }
+    await withFifo(async (readFd, writeFd) => {
+      const [wt, writer] = await getRunningLoop().connectWritePipe(() => new Writer(), writeFd);
+      fs.closeSync(readFd);
+      wt.write(Buffer.alloc(1024 * 1024));
+      const exc = await writer.done;
+      expect(exc).toBeInstanceOf(BrokenPipeError);
+      expect(wt.isClosing()).toBe(true);
+    });
   });
 
   it('drops writes after close and warns after 5 (test_write_after_close / LOG_THRESHOLD)', async () => {

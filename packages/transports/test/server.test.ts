@@ -12,7 +12,7 @@ import {
   portOf,
   readToEnd,
   recorders,
-} from './server-helpers.js';
+} from './helpers/server-helpers.js';
 
 const HOST = '127.0.0.1';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import {
   ConnectionResetError,
@@ -12,16 +12,10 @@ import {
 import { sleep } from '@tsio/futures';
 import { run } from '@tsio/policies';
 import { Protocol, ReadTransport, Transport, WriteTransport } from '../src/index.js';
-import { NodePeer, RecordingProtocol, readAll } from './helpers/socket-peer.js';
+import { NodePeer, RecordingProtocol, nodePeerPerTest, readAll } from './helpers/socket-peer.js';
 
 let peer: NodePeer;
-
-beforeEach(async () => {
-  peer = await new NodePeer().listen({ host: '127.0.0.1' });
-});
-afterEach(async () => {
-  await peer.close();
-});
+nodePeerPerTest((p) => (peer = p));
 
 /** Connects a RecordingProtocol to the peer; returns it with the peer's socket. */
 async function connect(
@@ -154,11 +148,7 @@ describe('SocketTransport: data and lifecycle', () => {
 describe('SocketTransport: EOF and half-close', () => {
   it('eofReceived() returning true keeps the write side open', async () => {
     await run(async () => {
-      const [tr, pr, server] = await connect(() => {
-        const p = new RecordingProtocol();
-        p.eofResult = true;
-        return p;
-      });
+      const [tr, pr, server] = await connect(() => new RecordingProtocol(true));
       const all = readAll(server);
       server.end('bye');
       await pr.eof;

@@ -21,7 +21,7 @@ import {
   Recorder,
   rejection,
   SELF_SIGNED,
-} from './tls-helpers.js';
+} from './helpers/tls-helpers.js';
 
 let peers: Peer[] = [];
 const sockets: net.Socket[] = [];
@@ -66,6 +66,41 @@ async function connectAndAsk(peer: Peer): Promise<[TransportContract, Recorder]>
   transport.write(Buffer.from('STARTTLS\n'));
   await protocol.waitForBytes(3);
   return [transport, protocol];
+}
+
+/**
+ * A tsio server on 127.0.0.1 with one Recorder protocol that answers "STARTTLS\n" with "GO\n"
+ * and upgrades to TLS as the server (LOCALHOST), writing `greeting` (if any) on the new
+ * transport before `upgraded` resolves with it; and a Node client that asks for STARTTLS and
+ * then starts its TLS handshake over the same socket.
+ */
+async function serveStarttls(greeting?: string) {
+  const loop = getRunningLoop();
+  const upgraded = loop.createFuture<TransportContract>();
+  const protocol = new Recorder();
+  const original = protocol.dataReceived.bind(protocol);
+  protocol.dataReceived = (data) => {
+    original(data);
+    if (String(data) !== 'STARTTLS\n') return;
+    const plain = protocol.transport!;
+    plain.write(Buffer.from('GO\n'));
+    createTask(async () => {
+      const secure = await loop.startTls(plain, protocol, LOCALHOST, { serverSide: true });
+      if (greeting !== undefined) secure.write(Buffer.from(greeting));
+      upgraded.setResult(secure);
+    });
+  };
+  const server = await loop.createServer(() => protocol, '127.0.0.1', 0);
+  const port = (server.sockets[0] as { address(): net.AddressInfo }).address().port;
+  const raw = net.connect(port, '127.0.0.1');
+  sockets.push(raw);
+  raw.write('STARTTLS\n');
+  expect(String(await readBytes(raw, 3))).toBe('GO\n');
+  raw.pause();
+  const client = tls.connect({ socket: raw, ca: CA, servername: 'localhost' });
+  client.on('error', () => {});
+  sockets.push(client);
+  return { server, protocol, upgraded, client };
 }
 
 describe('startTls: client side', () => {
@@ -151,31 +186,7 @@ describe('startTls: client side', () => {
 describe('startTls: server side', () => {
   it('upgrades an accepted connection (test_start_tls_server_1)', async () => {
     await run(async () => {
-      const loop = getRunningLoop();
-      const upgraded = loop.createFuture<TransportContract>();
-      const protocol = new Recorder();
-      const original = protocol.dataReceived.bind(protocol);
-      protocol.dataReceived = (data) => {
-        original(data);
-        if (String(data) !== 'STARTTLS\n') return;
-        const plain = protocol.transport!;
-        plain.write(Buffer.from('GO\n'));
-        createTask(async () => {
-          const secure = await loop.startTls(plain, protocol, LOCALHOST, { serverSide: true });
-          secure.write(Buffer.from('hello'));
-          upgraded.setResult(secure);
-        });
-      };
-      const server = await loop.createServer(() => protocol, '127.0.0.1', 0);
-      const port = (server.sockets[0] as { address(): net.AddressInfo }).address().port;
-
-      const raw = net.connect(port, '127.0.0.1');
-      sockets.push(raw);
-      raw.write('STARTTLS\n');
-      expect(String(await readBytes(raw, 3))).toBe('GO\n');
-      raw.pause();
-      const client = tls.connect({ socket: raw, ca: CA, servername: 'localhost' });
-      sockets.push(client);
+      const { server, protocol, upgraded, client } = await serveStarttls('hello');
       client.write('early');
       expect(String(await readBytes(client, 5))).toBe('hello');
       const secure = await upgraded;
@@ -194,27 +205,7 @@ describe('startTls: server side', () => {
 describe('startTls: the server keeps track of an upgraded connection', () => {
   it('closeClients() closes the upgraded transport; waitClosed() waits for it', async () => {
     await run(async () => {
-      const loop = getRunningLoop();
-      const upgraded = loop.createFuture<TransportContract>();
-      const protocol = new Recorder();
-      protocol.dataReceived = (data) => {
-        if (String(data) !== 'STARTTLS\n') return;
-        const plain = protocol.transport!;
-        plain.write(Buffer.from('GO\n'));
-        createTask(async () => {
-          upgraded.setResult(await loop.startTls(plain, protocol, LOCALHOST, { serverSide: true }));
-        });
-      };
-      const server = await loop.createServer(() => protocol, '127.0.0.1', 0);
-      const port = (server.sockets[0] as { address(): net.AddressInfo }).address().port;
-      const raw = net.connect(port, '127.0.0.1');
-      sockets.push(raw);
-      raw.write('STARTTLS\n');
-      expect(String(await readBytes(raw, 3))).toBe('GO\n');
-      raw.pause();
-      const client = tls.connect({ socket: raw, ca: CA, servername: 'localhost' });
-      client.on('error', () => {});
-      sockets.push(client);
+      const { server, protocol, upgraded, client } = await serveStarttls();
       const secure = await upgraded;
       server.close();
       const waiting = createTask(() => server.waitClosed());

@@ -14,6 +14,7 @@ import type { EventLoop } from '@tsio/event-loop';
 import { run } from '@tsio/policies';
 import { DEVNULL, PIPE, STDOUT, SubprocessProtocol, _subprocessExec } from '../src/index.js';
 import type { SubprocessOptions } from '../src/index.js';
+import { rejection } from './helpers/rejection.js';
 
 const node = process.execPath;
 
@@ -65,16 +66,6 @@ async function exec(
 
 function stdinOf(transport: SubprocessTransport): WriteTransport {
   return transport.getPipeTransport(0) as WriteTransport;
-}
-
-/** What `promise` rejects with, as `Name: message`. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const CAT = 'process.stdin.pipe(process.stdout)';

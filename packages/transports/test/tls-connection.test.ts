@@ -35,7 +35,7 @@ import {
   rejection,
   SELF_SIGNED,
   WRONG_HOST,
-} from './tls-helpers.js';
+} from './helpers/tls-helpers.js';
 
 let peers: Peer[] = [];
 

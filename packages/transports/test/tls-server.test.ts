@@ -19,7 +19,7 @@ import {
   Recorder,
   rejection,
   SELF_SIGNED,
-} from './tls-helpers.js';
+} from './helpers/tls-helpers.js';
 
 const cleanups: (() => unknown)[] = [];
 async function cleanUp(): Promise<void> {

@@ -61,9 +61,11 @@ function checkFamily(family: unknown): 0 | 4 | 6 {
     case null:
     case 0:
       return 0;
+    case 2: // AF_INET, as the other I/O methods take it
     case 4:
     case 'IPv4':
       return 4;
+    case 10: // AF_INET6
     case 6:
     case 'IPv6':
       return 6;
@@ -72,7 +74,7 @@ function checkFamily(family: unknown): 0 | 4 | 6 {
       throw new NotImplementedError(`family ${describeValue(family)}: ${UNIX_UNSUPPORTED}`);
     default:
       throw new (typeof family === 'number' || typeof family === 'string' ? ValueError : TypeError)(
-        `family must be 4 or 'IPv4', 6 or 'IPv6', or 0/null for any, got ${describeValue(family)}`,
+        `family must be 2 (AF_INET), 4 or 'IPv4'; 10 (AF_INET6), 6 or 'IPv6'; or 0/null for any, got ${describeValue(family)}`,
       );
   }
 }

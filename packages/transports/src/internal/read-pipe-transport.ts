@@ -11,8 +11,7 @@ import type {
 import { ReadTransport } from '../read-transport.js';
 import { captureIoFrame, inIoFrame } from './io-frame.js';
 import { resolveWaiter, soon } from './loop-calls.js';
-
-function ignoreError(): void {}
+import { releasePipeStream, reportPipeError, scheduleConnectionLost } from './pipe-end.js';
 
 /** Copies `data` into the buffers a BufferedProtocol hands out. */
 function feedBuffered(protocol: BufferedProtocol, data: Uint8Array): void {
@@ -157,16 +156,8 @@ export class ReadPipeTransport extends ReadTransport {
   private _fatalError(error: unknown, message: string): void {
     if (this._lostScheduled) return;
     // asyncio gh-66291: EIO is how a pty reports that its other side went away.
-    if (error instanceof OSError && error.code === 'EIO') {
-      if (this._loop.getDebug()) console.debug(`${String(this)}: ${message}`, error);
-    } else if (!this._loop.isClosed()) {
-      this._loop.callExceptionHandler({
-        message,
-        exception: error,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
+    const routine = error instanceof OSError && error.code === 'EIO';
+    reportPipeError(this._loop, this, error, message, routine);
     this._close(error instanceof Error ? error : new Error(String(error)));
   }
 
@@ -179,27 +170,18 @@ export class ReadPipeTransport extends ReadTransport {
   private _scheduleLost(exc: Error | null): void {
     if (this._lostScheduled) return;
     this._lostScheduled = true;
-    if (!soon(this._loop, () => this._callConnectionLost(exc))) this._release();
-  }
-
-  private _callConnectionLost(exc: Error | null): void {
-    try {
-      this._protocol.connectionLost?.(exc);
-    } finally {
-      this._release();
-    }
+    scheduleConnectionLost(this._loop, this, exc, () => this._release());
   }
 
   private _release(): void {
     const stream = this._stream;
     if (stream === null) return;
     this._stream = null;
-    stream.off('data', this._onData);
-    stream.off('end', this._onEnd);
-    stream.off('close', this._onClose);
-    stream.off('error', this._onError);
-    // Keep a listener: an error the stream reports while being destroyed must not crash.
-    stream.on('error', ignoreError);
-    stream.destroy();
+    releasePipeStream(stream, {
+      data: this._onData,
+      end: this._onEnd,
+      close: this._onClose,
+      error: this._onError,
+    });
   }
 }

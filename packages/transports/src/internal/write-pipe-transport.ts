@@ -4,13 +4,12 @@ import type { AbstractEventLoop, AbstractFuture, BaseProtocol, ExecutionFrame } 
 import { WriteTransport } from '../write-transport.js';
 import { WriteFlowControl } from './flow-control.js';
 import { captureIoFrame, inIoFrame } from './io-frame.js';
-import { resolveWaiter, soon } from './loop-calls.js';
+import { resolveWaiter } from './loop-calls.js';
+import { releasePipeStream, reportPipeError, scheduleConnectionLost } from './pipe-end.js';
 import { describeValue } from './pipe-stream.js';
 
 /** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
 const LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-
-function ignoreError(): void {}
 
 /** `data` as a private copy of its bytes, or a TypeError naming what was passed. */
 function copyBytes(data: unknown): Buffer {
@@ -172,16 +171,7 @@ export class WritePipeTransport extends WriteTransport {
 
   private _fatalError(error: Error, message: string): void {
     // As asyncio: an OSError (EPIPE, ...) is the routine end of a pipe; logged in debug mode.
-    if (error instanceof OSError) {
-      if (this._loop.getDebug()) console.debug(`${String(this)}: ${message}`, error);
-    } else if (!this._loop.isClosed()) {
-      this._loop.callExceptionHandler({
-        message,
-        exception: error,
-        transport: this,
-        protocol: this._protocol,
-      });
-    }
+    reportPipeError(this._loop, this, error, message, error instanceof OSError);
     this._close(error);
   }
 
@@ -191,25 +181,17 @@ export class WritePipeTransport extends WriteTransport {
     this._lostScheduled = true;
     // Drop what is buffered (abort, errors); after 'finish' there is nothing left to drop.
     this._stream?.destroy();
-    if (!soon(this._loop, () => this._callConnectionLost(exc))) this._release();
-  }
-
-  private _callConnectionLost(exc: Error | null): void {
-    try {
-      this._protocol.connectionLost?.(exc);
-    } finally {
-      this._release();
-    }
+    scheduleConnectionLost(this._loop, this, exc, () => this._release());
   }
 
   private _release(): void {
     const stream = this._stream;
     if (stream === null) return;
     this._stream = null;
-    stream.off('finish', this._onFinish);
-    stream.off('close', this._onClose);
-    stream.off('error', this._onError);
-    stream.on('error', ignoreError);
-    stream.destroy();
+    releasePipeStream(stream, {
+      finish: this._onFinish,
+      close: this._onClose,
+      error: this._onError,
+    });
   }
 }

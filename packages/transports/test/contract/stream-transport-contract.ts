@@ -245,7 +245,9 @@ export function describeStreamTransportContract(
         reader(b).pauseReading();
         const chunk = 256 * 1024;
         let sent = 0;
-        while (w.getWriteBufferSize() === 0) {
+        // Node counts a chunk as buffered until its write callback, even once the kernel has
+        // taken it all: fill well past one chunk so that bytes surely wait in the buffer.
+        while (w.getWriteBufferSize() <= 4 * chunk) {
           if (sent >= 512 * 1024 * 1024) throw new Error('the write buffer stayed empty');
           w.write(patterned(chunk, sent));
           sent += chunk;

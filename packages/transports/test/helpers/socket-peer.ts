@@ -3,8 +3,10 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach, expect } from '@jest/globals';
 import { getRunningLoop } from '@tsio/core';
 import type { AbstractFuture, Transport } from '@tsio/core';
+import { rejection } from './rejection.js';
 
 /** A Node server accepting connections; `accepted()` yields them in order. */
 export class NodePeer {
@@ -49,6 +51,55 @@ export class NodePeer {
   }
 }
 
+/**
+ * Registers jest hooks: before each test a new NodePeer listens on `where` and is handed to
+ * `use`; after the test it is closed.
+ */
+export function nodePeerPerTest(
+  use: (peer: NodePeer) => void,
+  where: { host: string } | { path: string } = { host: '127.0.0.1' },
+): void {
+  let current: NodePeer | null = null;
+  beforeEach(async () => {
+    current = await new NodePeer().listen(where);
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+}
+
+/** Makes the peer's next connection echo; checks that `text` written to `tr` comes back. */
+export async function expectEcho(
+  peer: NodePeer,
+  tr: Transport,
+  pr: RecordingProtocol,
+  text: string,
+): Promise<void> {
+  const server = await peer.accepted();
+  server.pipe(server);
+  tr.write(Buffer.from(text));
+  await pr.waitForBytes(Buffer.byteLength(text));
+  expect(pr.received.toString()).toBe(text);
+}
+
+/**
+ * Checks that `connect`, given a factory of RecordingProtocols, rejects with `cls` and a
+ * message matching `message`, without ever calling the factory (bad input fails before I/O).
+ */
+export async function expectRejectedBeforeIo(
+  connect: (factory: () => RecordingProtocol) => Promise<unknown>,
+  cls: abstract new (...args: never[]) => Error,
+  message: RegExp,
+): Promise<void> {
+  let made = 0;
+  const error = await rejection(connect(() => (made++, new RecordingProtocol())));
+  expect(error).toBeInstanceOf(cls);
+  expect(error.message).toMatch(message);
+  expect(made).toBe(0);
+}
+
 /** Reads everything `socket` sends until its EOF (or close). */
 export function readAll(socket: net.Socket): Promise<Buffer> {
   return new Promise((resolve) => {
@@ -67,19 +118,21 @@ export function tempSocketPath(): string {
   return path.join(os.tmpdir(), `tsio-st-${process.pid}-${Date.now()}-${counter}.sock`);
 }
 
-/** A protocol recording its events, with futures for "made", "lost" and "eof". */
+/**
+ * A protocol recording its events, with futures for "made", "lost" and "eof";
+ * `eofReceived()` returns `eofResult` (true: keep the write side open).
+ */
 export class RecordingProtocol {
   readonly events: string[] = [];
   readonly chunks: Buffer[] = [];
   transport: Transport | null = null;
   lostWith: Error | null | undefined = undefined;
-  eofResult: boolean = false;
   readonly made: AbstractFuture<void>;
   readonly lost: AbstractFuture<Error | null>;
   readonly eof: AbstractFuture<void>;
   #dataWaiters: [number, () => void][] = [];
 
-  constructor() {
+  constructor(public eofResult = false) {
     const loop = getRunningLoop();
     this.made = loop.createFuture();
     this.lost = loop.createFuture();
@@ -90,12 +143,14 @@ export class RecordingProtocol {
     return Buffer.concat(this.chunks);
   }
 
-  /** Resolves once at least `n` bytes were received in total. */
-  async waitForBytes(n: number): Promise<void> {
-    if (this.received.length >= n) return;
-    const fut = getRunningLoop().createFuture<void>();
-    this.#dataWaiters.push([n, () => fut.done() || fut.setResult()]);
-    await fut;
+  /** Resolves with all received so far once at least `n` bytes were received in total. */
+  async waitForBytes(n: number): Promise<Buffer> {
+    if (this.received.length < n) {
+      const fut = getRunningLoop().createFuture<void>();
+      this.#dataWaiters.push([n, () => fut.done() || fut.setResult()]);
+      await fut;
+    }
+    return this.received;
   }
 
   connectionMade(transport: Transport): void {
@@ -115,7 +170,7 @@ export class RecordingProtocol {
 
   eofReceived(): boolean {
     this.events.push('eof');
-    this.eof.setResult();
+    if (!this.eof.done()) this.eof.setResult();
     return this.eofResult;
   }
 

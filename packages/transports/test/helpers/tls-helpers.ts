@@ -1,13 +1,16 @@
 // Test helpers for the TLS suites: the certificates of fixtures/tls (see its README), a Node
-// TLS or TCP server as the peer, and a protocol that records what it is told.
+// TLS or TCP server as the peer; the recording protocol and `rejection` of the other suites.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { getRunningLoop } from '@tsio/core';
-import type { AbstractFuture, ExceptionContext, Transport } from '@tsio/core';
+import type { ExceptionContext } from '@tsio/core';
 
-const DIR = join(__dirname, 'fixtures', 'tls');
+export { rejection } from './rejection.js';
+export { RecordingProtocol as Recorder } from './socket-peer.js';
+
+const DIR = join(__dirname, '..', 'fixtures', 'tls');
 
 /** The contents of fixtures/tls/`name`. */
 export const fixture = (name: string): Buffer => readFileSync(join(DIR, name));
@@ -110,72 +113,9 @@ export function readBytes(socket: net.Socket, n: number): Promise<Buffer> {
   });
 }
 
-/** A protocol recording its events, with futures for "made" and "lost". */
-export class Recorder {
-  readonly events: string[] = [];
-  readonly chunks: Buffer[] = [];
-  transport: Transport | null = null;
-  readonly made: AbstractFuture<void>;
-  readonly lost: AbstractFuture<Error | null>;
-  #waiters: [number, AbstractFuture<void>][] = [];
-
-  constructor() {
-    const loop = getRunningLoop();
-    this.made = loop.createFuture();
-    this.lost = loop.createFuture();
-  }
-
-  get received(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-
-  /** Resolves once at least `n` bytes were received in total. */
-  async waitForBytes(n: number): Promise<Buffer> {
-    if (this.received.length < n) {
-      const fut = getRunningLoop().createFuture<void>();
-      this.#waiters.push([n, fut]);
-      await fut;
-    }
-    return this.received;
-  }
-
-  connectionMade(transport: Transport): void {
-    this.events.push('made');
-    this.transport = transport;
-    this.made.setResult();
-  }
-
-  dataReceived(data: Uint8Array): void {
-    this.events.push('data');
-    this.chunks.push(Buffer.from(data));
-    const total = this.received.length;
-    for (const [n, fut] of this.#waiters) if (total >= n && !fut.done()) fut.setResult();
-  }
-
-  eofReceived(): boolean {
-    this.events.push('eof');
-    return false;
-  }
-
-  connectionLost(exc: Error | null): void {
-    this.events.push('lost');
-    if (!this.lost.done()) this.lost.setResult(exc);
-  }
-}
-
 /** Collects what the running loop's exception handler receives. */
 export function collectExceptions(): ExceptionContext[] {
   const seen: ExceptionContext[] = [];
   getRunningLoop().setExceptionHandler((_loop, context) => seen.push(context));
   return seen;
-}
-
-/** The error `promise` rejects with (fails if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }

@@ -1,7 +1,14 @@
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AbstractEventLoop, AbstractFuture, Protocol, Transport } from '@tsio/core';
+import { expect } from '@jest/globals';
+import type {
+  AbstractEventLoop,
+  AbstractFuture,
+  AbstractServer,
+  Protocol,
+  Transport,
+} from '@tsio/core';
 
 /**
  * Helpers of the server tests: a protocol that records what happens to it, and plain
@@ -91,6 +98,30 @@ export function recorders(loop: AbstractEventLoop, echo = false): Recorders {
   };
 }
 
+/** Closes `server` and waits until it is closed. */
+export async function closeServer(server: AbstractServer): Promise<void> {
+  server.close();
+  await server.waitClosed();
+}
+
+/**
+ * Connects a tsio client with `connect` (given a factory of recorders) to `server`, which
+ * echoes; checks that "ping" comes back, then closes the client and the server.
+ */
+export async function expectPingEchoed(
+  loop: AbstractEventLoop,
+  server: AbstractServer,
+  connect: (factory: () => Recorder) => Promise<[Transport, Recorder]>,
+): Promise<void> {
+  const client = recorders(loop);
+  const [transport, protocol] = await connect(client.factory);
+  transport.write(Buffer.from('ping'));
+  expect(await protocol.nextData()).toBe('ping');
+  transport.close();
+  await protocol.lost;
+  await closeServer(server);
+}
+
 /** Connects a plain client; resolves once connected, rejects with Node's error. */
 export function connectClient(options: net.NetConnectOpts): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -142,6 +173,18 @@ let counter = 0;
 export function tempSocketPath(tag: string): string {
   counter += 1;
   return join(tmpdir(), `tsio-${tag}-${process.pid}-${counter}.sock`);
+}
+
+/** Sends `text` to the server at `where` (host and port, or path) and resolves with the echo. */
+export async function echoOnce(where: net.NetConnectOpts, text: string): Promise<string> {
+  const client = await connectClient(where);
+  const echoed = firstData(client);
+  client.write(text);
+  const result = await echoed;
+  const ended = readToEnd(client);
+  client.end();
+  await ended;
+  return result;
 }
 
 /** Whether connecting to `options` fails with `code` (e.g. 'ECONNREFUSED'). */
