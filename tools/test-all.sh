@@ -128,6 +128,8 @@ fi
 check "demo" node examples/dist/demo.js
 check "README example" node examples/dist/readme-example.js
 check "transports README example" node examples/dist/transports-readme.js
+check "streams README example" node examples/dist/streams-readme.js
+check "examples tests" node --test examples/test/*.test.mjs
 
 echo
 if ((${#failures[@]} > 0)); then

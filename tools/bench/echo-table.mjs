@@ -67,7 +67,7 @@ export function printEchoTable(rows, recorded, pythons, nodeVersion, client) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(
-    `\necho: tsio Protocol server vs raw Node and Python on ${nodeVersion} (round trips/s)\n`,
+    `\necho: tsio servers (echo_protocol_*: Protocol, echo_streams_*: streams) vs raw Node and Python on ${nodeVersion} (round trips/s)\n`,
   );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));

@@ -1,16 +1,21 @@
-// echo_protocol_*: the anchors' bench 7 on tsio. A TCP echo server on 127.0.0.1 made with
-// `loop.createServer(() => new EchoProtocol(), '127.0.0.1', 0)`, whose dataReceived writes
-// the data back; 10 connections each send one message, wait for the whole echo, and send the
-// next. --client inproc: the clients are tsio client Protocols in the same loop (measures
-// client and server together on one core); --client ext: the anchors' external C client
-// (echo-client.mjs), so only the server is measured. ops = round trips; mib_per_s = payload
-// MiB/s in one direction. The same work and the same JSON line as ../shared/bench-anchors'
-// js/echo.mjs and py/echo.py.
-// Usage: node tools/bench/echo.mjs [--variant protocol] [--size 1024|10240|102400]
+// echo_protocol_* and echo_streams_*: the anchors' bench 7 on tsio. A TCP echo server on
+// 127.0.0.1; 10 connections each send one message, wait for the whole echo, and send the next.
+// --variant protocol: `loop.createServer(() => new EchoProtocol(), '127.0.0.1', 0)`, whose
+// dataReceived writes the data back; the in-process clients are tsio client Protocols.
+// --variant streams: `startServer(handler, '127.0.0.1', 0)`, whose handler loops
+// `reader.read(65536)` -> `writer.write(data)` -> `await writer.drain()`; the in-process
+// clients use openConnection + write/drain/readexactly (py/echo.py's streams variant).
+// --client inproc: the clients run in the same loop (measures client and server together on
+// one core); --client ext: the anchors' external C client (echo-client.mjs), so only the
+// server is measured. ops = round trips; mib_per_s = payload MiB/s in one direction. The same
+// work and the same JSON line as ../shared/bench-anchors' js/echo.mjs and py/echo.py.
+// Usage: node tools/bench/echo.mjs [--variant protocol|streams] [--size 1024|10240|102400]
 //          [--client inproc|ext] [--conns 10] [-n N] [--max-seconds 20]
 import { spawn } from 'node:child_process';
+import { ConnectionError } from '@tsio/core';
 import { EventLoop } from '@tsio/event-loop';
 import { gather } from '@tsio/futures';
+import { openConnection, startServer } from '@tsio/streams';
 import { Protocol } from '@tsio/transports';
 import { emit, now, parseArgs } from './common.mjs';
 import { echoClientCommand } from './echo-client.mjs';
@@ -23,10 +28,8 @@ const args = parseArgs({
   conns: 10,
   maxSeconds: 20,
 });
-if (args.variant !== 'protocol') {
-  throw new Error(
-    `--variant ${args.variant}: only 'protocol' exists (tsio has no streams API yet)`,
-  );
+if (args.variant !== 'protocol' && args.variant !== 'streams') {
+  throw new Error(`--variant ${args.variant}: 'protocol' or 'streams'`);
 }
 if (args.client !== 'inproc' && args.client !== 'ext') throw new Error('--client is inproc or ext');
 const size = args.size;
@@ -103,6 +106,52 @@ async function inprocClients(loop, port) {
   return { roundTrips: counts.reduce((a, b) => a + b, 0), seconds };
 }
 
+/** The streams server's handler: py/echo.py's streams_handler. */
+async function streamsHandler(reader, writer) {
+  try {
+    for (;;) {
+      const data = await reader.read(65536);
+      if (data.length === 0) break;
+      writer.write(data);
+      await writer.drain();
+    }
+  } catch (error) {
+    if (!(error instanceof ConnectionError)) throw error;
+  } finally {
+    writer.close();
+  }
+}
+
+/** In-process streams clients: py/echo.py's streams_clients. */
+async function streamsClients(loop, port) {
+  const msg = Buffer.alloc(size, 'x');
+  const pairs = [];
+  for (let i = 0; i < conns; i++) pairs.push(await openConnection('127.0.0.1', port));
+  const one = async (reader, writer, deadline) => {
+    let done = 0;
+    while (done < perConn && loop.time() < deadline) {
+      writer.write(msg);
+      await writer.drain();
+      await reader.readexactly(size);
+      done++;
+    }
+    return done;
+  };
+  const t0 = now();
+  const deadline = loop.time() + args.maxSeconds;
+  const counts = await gather(pairs.map(([r, w]) => loop.createTask(() => one(r, w, deadline))));
+  const seconds = now() - t0;
+  for (const [, w] of pairs) w.close();
+  for (const [, w] of pairs) {
+    try {
+      await w.waitClosed();
+    } catch (error) {
+      if (!(error instanceof ConnectionError)) throw error;
+    }
+  }
+  return { roundTrips: counts.reduce((a, b) => a + b, 0), seconds };
+}
+
 async function externalClient(port, cmd) {
   const child = spawn(
     cmd[0],
@@ -133,10 +182,14 @@ const external = args.client === 'ext' ? echoClientCommand() : null;
 const loop = new EventLoop();
 const result = await loop.runUntilComplete(
   loop.createTask(async () => {
-    const server = await loop.createServer(() => new EchoServerProtocol(), '127.0.0.1', 0);
+    const streams = args.variant === 'streams';
+    const server = streams
+      ? await startServer(streamsHandler, '127.0.0.1', 0)
+      : await loop.createServer(() => new EchoServerProtocol(), '127.0.0.1', 0);
     const port = server.sockets[0].address().port;
     try {
-      return external ? await externalClient(port, external.cmd) : await inprocClients(loop, port);
+      if (external) return await externalClient(port, external.cmd);
+      return streams ? await streamsClients(loop, port) : await inprocClients(loop, port);
     } finally {
       server.close();
       server.closeClients();
@@ -146,7 +199,7 @@ const result = await loop.runUntilComplete(
 );
 loop.close();
 const label = size % 1024 === 0 ? `${size / 1024}KiB` : `${size}B`;
-emit(`echo_protocol_${label}${external ? '_ext' : ''}`, result.roundTrips, result.seconds, {
+emit(`echo_${args.variant}_${label}${external ? '_ext' : ''}`, result.roundTrips, result.seconds, {
   msg_size: size,
   conns,
   client: external ? external.label : 'inproc',

@@ -110,11 +110,13 @@ const BENCHES = [
 ];
 
 /**
- * The echo benchmarks (the anchors' bench 7, protocol variant): a Protocol server, 10
- * connections, 1, 10 and 100 KiB messages, with in-process clients and with the anchors'
- * external C client (`_ext`). `py` is the anchors' py/echo.py, run live under asyncio and
- * uvloop. The `_ext` rows need a C compiler (or fall back to the anchors' Node client), so
- * the smoke run leaves them out.
+ * The echo benchmarks (the anchors' bench 7): a Protocol server (`protocol`) and a streams
+ * server (`streams`: startServer, read/write/drain), 10 connections, 1, 10 and 100 KiB
+ * messages, with in-process clients (of the same API style) and with the anchors' external C
+ * client (`_ext`). `raw` is the anchors' js/echo.mjs of the same variant (streams:
+ * `socket.pipe(socket)`), `py` their py/echo.py, run live under asyncio and uvloop. The `_ext`
+ * rows need a C compiler (or fall back to the anchors' Node client), so the smoke run leaves
+ * them out.
  */
 function echoBenches() {
   const sizes = [
@@ -122,21 +124,24 @@ function echoBenches() {
     [10240, '10KiB', 50_000],
     [102400, '100KiB', 20_000],
   ];
-  return ['inproc', 'ext'].flatMap((client) =>
-    sizes.map(([size, label, n]) => {
-      const flags = ['--variant', 'protocol', '--size', size, '--client', client, '-n', n];
-      const ext = client === 'ext';
-      return {
-        name: `echo_protocol_${label}${ext ? '_ext' : ''}`,
-        what: `echo server (Protocol), 10 connections, ${label} messages, ${ext ? 'external C client' : 'in-process client'}`,
-        echo: true,
-        smoke: !ext,
-        smokeN: 200,
-        tsio: ['echo.mjs', ...flags],
-        raw: ['echo.mjs', ...flags],
-        py: ['echo.py', ...flags],
-      };
-    }),
+  return ['protocol', 'streams'].flatMap((variant) =>
+    ['inproc', 'ext'].flatMap((client) =>
+      sizes.map(([size, label, n]) => {
+        const flags = ['--variant', variant, '--size', size, '--client', client, '-n', n];
+        const ext = client === 'ext';
+        const server = variant === 'streams' ? 'streams: startServer' : 'Protocol';
+        return {
+          name: `echo_${variant}_${label}${ext ? '_ext' : ''}`,
+          what: `echo server (${server}), 10 connections, ${label} messages, ${ext ? 'external C client' : 'in-process client'}`,
+          echo: true,
+          smoke: !ext,
+          smokeN: 200,
+          tsio: ['echo.mjs', ...flags],
+          raw: ['echo.mjs', ...flags],
+          py: ['echo.py', ...flags],
+        };
+      }),
+    ),
   );
 }
 

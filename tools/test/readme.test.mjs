@@ -12,6 +12,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const EXAMPLES = [
   ['README.md', 'examples/src/readme-example.ts'],
   ['packages/transports/README.md', 'examples/src/transports-readme.ts'],
+  ['packages/streams/README.md', 'examples/src/streams-readme.ts'],
 ];
 
 for (const [readmePath, examplePath] of EXAMPLES) {

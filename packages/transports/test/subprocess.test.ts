@@ -11,6 +11,7 @@ import {
 } from '@tsio/core';
 import type { AbstractFuture, SubprocessTransport, WriteTransport } from '@tsio/core';
 import type { EventLoop } from '@tsio/event-loop';
+import { createTask, sleep } from '@tsio/futures';
 import { run } from '@tsio/policies';
 import { DEVNULL, PIPE, STDOUT, SubprocessProtocol, _subprocessExec } from '../src/index.js';
 import type { SubprocessOptions } from '../src/index.js';
@@ -503,4 +504,40 @@ describe('subprocessShell', () => {
       transport.close();
     });
   });
+});
+
+describe('a child that exits before reading starts', () => {
+  // Node resumes a child's stdout when the child exits: output emitted before the transport
+  // started reading (connectionMade not run yet, the loop busy elsewhere) must still arrive.
+  it('loses none of its output while the loop is busy', async () => {
+    await run(async () => {
+      const loop = getRunningLoop();
+      let stop = false;
+      const busy = createTask(async () => {
+        while (!stop) {
+          const end = Date.now() + 20;
+          while (Date.now() < end);
+          await sleep(0);
+        }
+      });
+      const sizes: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        let got = 0;
+        const lost = loop.createFuture<void>();
+        await loop.subprocessShell(
+          () => ({
+            pipeDataReceived: (_fd: number, data: Uint8Array) => void (got += data.length),
+            connectionLost: () => lost.setResult(undefined),
+          }),
+          'echo hi',
+          { stdout: PIPE, stdin: null, stderr: null },
+        );
+        await lost;
+        sizes.push(got);
+      }
+      stop = true;
+      await busy;
+      expect(sizes).toEqual(Array.from({ length: 25 }, () => 3));
+    });
+  }, 60_000);
 });

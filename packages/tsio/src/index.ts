@@ -6,6 +6,7 @@ export * from '@tsio/event-loop';
 export * from '@tsio/policies';
 export * from '@tsio/sync';
 export * from '@tsio/queues';
+export * from '@tsio/streams';
 // core declares the Handle and TimerHandle interfaces; the classes of the same names (which
 // implement them) come from event-loop.
 export { Handle, TimerHandle } from '@tsio/event-loop';

@@ -4,6 +4,7 @@ import * as futures from '@tsio/futures';
 import * as policies from '@tsio/policies';
 import * as queues from '@tsio/queues';
 import * as sync from '@tsio/sync';
+import * as streams from '@tsio/streams';
 import * as transports from '@tsio/transports';
 import * as tsio from '../src/index.js';
 
@@ -15,6 +16,7 @@ const layers = {
   '@tsio/policies': policies,
   '@tsio/sync': sync,
   '@tsio/queues': queues,
+  '@tsio/streams': streams,
 };
 
 /**
@@ -39,6 +41,19 @@ const ASYNCIO_NAMES: Record<string, string> = {
   BaseEventLoop: 'BaseEventLoop',
   EventLoop: 'EventLoop',
   to_thread: 'toThread',
+  StreamReader: 'StreamReader',
+  StreamWriter: 'StreamWriter',
+  StreamReaderProtocol: 'StreamReaderProtocol',
+  open_connection: 'openConnection',
+  start_server: 'startServer',
+  open_unix_connection: 'openUnixConnection',
+  start_unix_server: 'startUnixServer',
+  create_subprocess_exec: 'createSubprocessExec',
+  create_subprocess_shell: 'createSubprocessShell',
+  'subprocess.Process': 'Process',
+  'subprocess.PIPE': 'PIPE',
+  'subprocess.STDOUT': 'STDOUT',
+  'subprocess.DEVNULL': 'DEVNULL',
   BaseTransport: 'BaseTransport',
   ReadTransport: 'ReadTransport',
   WriteTransport: 'WriteTransport',

@@ -39,6 +39,13 @@ export class ReadPipeTransport extends ReadTransport {
   private _closing = false;
   private _paused = false;
   private _reading = false;
+  /** Closed by close() or an error (not by EOF): undelivered data is dropped. */
+  private _aborted = false;
+  /**
+   * Chunks that arrived before reading started: Node resumes a child's stdout when the child
+   * exits, so its last output can come before connectionMade has run.
+   */
+  private _early: Buffer[] | null = null;
   private _lostScheduled = false;
   private readonly _frame: ExecutionFrame;
 
@@ -54,6 +61,10 @@ export class ReadPipeTransport extends ReadTransport {
     this._stream = stream;
     this._protocol = protocol;
     this._frame = captureIoFrame();
+    // Listen from the start (kept in _early until reading starts): data emitted with no
+    // listener would be lost.
+    stream.on('data', this._onData);
+    stream.pause();
     stream.on('error', this._onError);
     stream.on('end', this._onEnd);
     stream.on('close', this._onClose);
@@ -81,7 +92,9 @@ export class ReadPipeTransport extends ReadTransport {
   override resumeReading(): void {
     if (this._closing || !this._paused) return;
     this._paused = false;
-    if (this._reading) this._stream?.resume();
+    if (!this._reading) return;
+    this._flushEarly();
+    if (!this._paused && !this._closing) this._stream?.resume();
   }
 
   override isClosing(): boolean {
@@ -102,19 +115,37 @@ export class ReadPipeTransport extends ReadTransport {
 
   private _startReading(): void {
     const stream = this._stream;
-    if (stream === null || this._closing || this._reading) return;
+    if (stream === null || this._reading) return;
     this._reading = true;
-    stream.on('data', this._onData);
+    this._flushEarly();
+    if (this._closing) return;
     if (this._paused) stream.pause();
     else stream.resume();
     // A stream that had already ended emits 'end' no more: report EOF now.
     if (stream.readableEnded) this._onEnd();
   }
 
+  /** Delivers the chunks that came before reading started, unless paused or aborted. */
+  private _flushEarly(): void {
+    const early = this._early;
+    while (early !== null && early.length > 0 && !this._paused && !this._aborted) {
+      this._deliver(early.shift() as Buffer);
+    }
+    if (early !== null && (early.length === 0 || this._aborted)) this._early = null;
+  }
+
   private readonly _onData = (chunk: Buffer | string): void => {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (!this._reading || this._early !== null) {
+      if (!this._aborted) (this._early ??= []).push(data);
+      return;
+    }
     if (this._closing) return;
+    this._deliver(data);
+  };
+
+  private _deliver(data: Buffer): void {
     inIoFrame(this._frame, () => {
-      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       const protocol = this._protocol as Protocol | BufferedProtocol;
       try {
         if (typeof (protocol as BufferedProtocol).getBuffer === 'function') {
@@ -126,7 +157,7 @@ export class ReadPipeTransport extends ReadTransport {
         this._fatalError(error, 'Fatal error: protocol.dataReceived() call failed.');
       }
     });
-  };
+  }
 
   private readonly _onEnd = (): void => {
     if (this._closing) return;
@@ -163,6 +194,7 @@ export class ReadPipeTransport extends ReadTransport {
 
   private _close(exc: Error | null): void {
     this._closing = true;
+    this._aborted = true;
     this._stream?.pause();
     this._scheduleLost(exc);
   }
