@@ -1,5 +1,6 @@
 import type { AbstractEventLoop, AbstractFuture, AbstractTask, Transport } from '@tsio/core';
 import { FlowControlProtocol } from './internal/flow-control-protocol.js';
+import { settleCloseWaiter } from './internal/settle-close-waiter.js';
 import type { StreamReader } from './stream-reader.js';
 import { StreamWriter } from './stream-writer.js';
 
@@ -145,17 +146,7 @@ export class StreamReaderProtocol extends FlowControlProtocol {
       if (exc === null) reader.feedEof();
       else reader.setException(exc);
     }
-    const closed = this.#closed;
-    if (!closed.done()) {
-      if (exc === null) {
-        closed.setResult(undefined);
-      } else {
-        closed.setException(exc);
-        // Retrieved now: nobody has to call waitClosed() to avoid "exception was never
-        // retrieved" (asyncio retrieves it in __del__).
-        closed.exception();
-      }
-    }
+    settleCloseWaiter(this.#closed, exc);
     super.connectionLost(exc);
     this.#reader = null;
   }

@@ -8,6 +8,7 @@ import type {
 import { StreamReader } from '../stream-reader.js';
 import { StreamWriter } from '../stream-writer.js';
 import { FlowControlProtocol } from './flow-control-protocol.js';
+import { settleCloseWaiter } from './settle-close-waiter.js';
 
 /**
  * The protocol of a child started by `createSubprocessExec`/`createSubprocessShell`: its
@@ -79,17 +80,7 @@ export class SubprocessStreamProtocol extends FlowControlProtocol {
       // The write side is lost: drain() waiters wake with `exc` (BrokenPipeError when the
       // child went away with data unwritten), later drain() calls fail.
       super.connectionLost(exc);
-      const closed = this.#stdinClosed;
-      if (!closed.done()) {
-        if (exc === null) {
-          closed.setResult(undefined);
-        } else {
-          closed.setException(exc);
-          // Awaiting stdin.waitClosed() is optional: retrieved now, so that an unawaited
-          // failure is not reported (asyncio sets _log_traceback = False).
-          closed.exception();
-        }
-      }
+      settleCloseWaiter(this.#stdinClosed, exc);
       return;
     }
     const reader = fd === 1 ? this.stdout : fd === 2 ? this.stderr : null;
