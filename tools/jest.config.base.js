@@ -1,7 +1,14 @@
 export default {
   testEnvironment: 'node',
   // @tsio/* -> TS sources through the "@tsio/source" export condition (no build needed)
-  testEnvironmentOptions: { customExportConditions: ['@tsio/source', 'node', 'node-addons'] },
+  testEnvironmentOptions: {
+    customExportConditions: ['@tsio/source', 'node', 'node-addons'],
+    // Jest 30's default 'soft' cleanup wraps globals a test file left behind in accessors
+    // whose setter recurses forever when a later file in the same worker writes them again
+    // (jestjs/jest#16044: "Maximum call stack size exceeded" at Reflect.set). Each test file
+    // runs in its own context anyway.
+    globalsCleanup: 'off',
+  },
   transform: { '^.+\\.[cm]?[jt]sx?$': '@swc/jest' },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
