@@ -74,3 +74,14 @@ export async function timeGatheredRounds({ loopClass, gather, rounds, batch, one
   loop.close();
   return seconds;
 }
+
+/** Formats ops/s for the tables: 1.23M, 45.6k, 789; '—' when there is no figure. */
+export function formatOps(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(0);
+}
+
+/** `a / b` as '1.23×', or '—' when either is missing. */
+export const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');

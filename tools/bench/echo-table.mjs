@@ -1,15 +1,7 @@
 // The echo table of run.mjs: tsio beside raw Node, and beside CPython asyncio and uvloop run
 // live in the same run; a Python that could not run is replaced by the recorded median of
 // ../shared/bench-anchors, marked ʳ.
-
-function formatOps(x) {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
-  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
-  return x.toFixed(0);
-}
-
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+import { formatOps, ratio } from './common.mjs';
 
 /**
  * Prints the echo rows. `rows`: `{ name, tsio, raw, asyncio, uvloop, tsioMib }` (ops/s or

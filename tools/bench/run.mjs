@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from './common.mjs';
+import { formatOps, parseArgs, ratio } from './common.mjs';
 import { echoClientCommand } from './echo-client.mjs';
 import { printEchoTable } from './echo-table.mjs';
 import { detectPythons } from './python-anchors.mjs';
@@ -157,15 +157,6 @@ function smokeArgs(args, n = SMOKE_N) {
   }
   return out;
 }
-
-function formatOps(x) {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
-  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
-  return x.toFixed(0);
-}
-
-const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { ValueError } from '@tsio/core';
-import { _raisePendingCancellation } from '@tsio/futures';
 import type { AbstractEventLoop, Protocol, ProtocolFactory, Transport } from '@tsio/core';
 import { checkHost, checkPath, checkPort } from './internal/address-checks.js';
+import { attachProtocol } from './internal/attach-protocol.js';
 import { connectSocket, connectTcp, releaseSocket } from './internal/connect-socket.js';
 import { checkOptionKeys } from './internal/option-keys.js';
 import { SocketTransport } from './internal/socket-transport.js';
@@ -135,36 +135,27 @@ function checkLocalAddr(value: unknown): readonly [string | null, number | null]
  * `connectionMade` has run, as asyncio's `_create_connection_transport` does; a failure or a
  * cancellation closes the transport.
  */
-async function makeTransport<P extends Protocol>(
+function makeTransport<P extends Protocol>(
   loop: AbstractEventLoop,
   protocolFactory: ProtocolFactory<P>,
   socket: net.Socket,
   extra: Readonly<Record<string, unknown>> | undefined,
   sslShutdownTimeout?: number,
 ): Promise<[Transport, P]> {
-  let protocol: P;
-  try {
-    protocol = protocolFactory();
-  } catch (error) {
-    socket.destroy();
-    throw error;
-  }
-  const waiter = loop.createFuture<void>();
-  const transport = new SocketTransport(loop, socket, protocol, {
-    waiter,
-    ...(extra === undefined ? {} : { extra }),
-    ...(sslShutdownTimeout === undefined ? {} : { sslShutdownTimeout }),
-  });
-  releaseSocket(socket);
-  try {
-    await waiter;
-    // A cancellation that arrived after the waiter was resolved belongs to this await too.
-    _raisePendingCancellation();
-  } catch (error) {
-    transport.close();
-    throw error;
-  }
-  return [transport, protocol];
+  return attachProtocol<P, Transport>(
+    loop,
+    protocolFactory,
+    () => socket.destroy(),
+    (protocol, waiter) => {
+      const transport = new SocketTransport(loop, socket, protocol, {
+        waiter,
+        ...(extra === undefined ? {} : { extra }),
+        ...(sslShutdownTimeout === undefined ? {} : { sslShutdownTimeout }),
+      });
+      releaseSocket(socket);
+      return transport;
+    },
+  );
 }
 
 /**

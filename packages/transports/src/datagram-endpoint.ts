@@ -5,6 +5,7 @@ import type {
   DatagramTransport,
   ProtocolFactory,
 } from '@tsio/core';
+import { attachProtocol } from './internal/attach-protocol.js';
 import { parseDatagramOptions } from './internal/datagram-options.js';
 import { openDatagramSocket } from './internal/datagram-socket.js';
 import { DgramTransport } from './internal/dgram-transport.js';
@@ -100,20 +101,10 @@ export async function _createDatagramEndpoint<P extends DatagramProtocol>(
   }
   const plan = parseDatagramOptions(options);
   const { socket, remote } = await openDatagramSocket(plan);
-  let protocol: P;
-  try {
-    protocol = protocolFactory();
-  } catch (error) {
-    socket.close();
-    throw error;
-  }
-  const waiter = loop.createFuture<void>();
-  const transport = new DgramTransport(loop, socket, protocol, { remote, waiter });
-  try {
-    await waiter;
-  } catch (error) {
-    transport.close();
-    throw error;
-  }
-  return [transport, protocol];
+  return attachProtocol<P, DatagramTransport>(
+    loop,
+    protocolFactory,
+    () => socket.close(),
+    (protocol, waiter) => new DgramTransport(loop, socket, protocol, { remote, waiter }),
+  );
 }

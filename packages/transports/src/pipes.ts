@@ -8,6 +8,7 @@ import type {
   ReadTransport,
   WriteTransport,
 } from '@tsio/core';
+import { attachProtocol } from './internal/attach-protocol.js';
 import { openReadPipe, openWritePipe } from './internal/pipe-stream.js';
 import { ReadPipeTransport } from './internal/read-pipe-transport.js';
 import { WritePipeTransport } from './internal/write-pipe-transport.js';
@@ -36,23 +37,14 @@ async function connectPipe<
     );
   }
   const stream = open(pipe);
-  let protocol: P;
-  try {
-    protocol = protocolFactory();
-  } catch (error) {
-    if (stream !== pipe) stream.destroy();
-    throw error;
-  }
-  const waiter = loop.createFuture<void>();
-  const transport = makeTransport(stream, protocol, waiter);
-  try {
-    await waiter;
-  } catch (error) {
-    // Cancelled while connectionMade() was pending: do not leak the pipe.
-    transport.close();
-    throw error;
-  }
-  return [transport, protocol];
+  return attachProtocol(
+    loop,
+    protocolFactory,
+    () => {
+      if (stream !== pipe) stream.destroy();
+    },
+    (protocol, waiter) => makeTransport(stream, protocol, waiter),
+  );
 }
 
 /**
