@@ -130,6 +130,17 @@ check "README example" node examples/dist/readme-example.js
 check "transports README example" node examples/dist/transports-readme.js
 check "streams README example" node examples/dist/streams-readme.js
 check "examples tests" node --test examples/test/*.test.mjs
+# The guides' examples (docs/*.md excerpt these files) must run too.
+for ex in getting-started cancellation sync-locks sync-signals queue-workers \
+  transports-flow-control transports-datagram transports-subprocess transports-tls; do
+  check "example $ex" node "examples/dist/$ex.js"
+done
+
+# The API reference builds with every public name documented; TSDoc examples type-check.
+check "API reference" node tools/docs/build-api.mjs --check
+check "TSDoc examples" node tools/docs/check-tsdoc-examples.mjs
+# The packages as users get them: packed, installed outside the repo, publint and attw.
+check "pack check" node tools/pack-check/run.mjs
 
 echo
 if ((${#failures[@]} > 0)); then

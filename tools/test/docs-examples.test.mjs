@@ -11,7 +11,13 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const GUIDES = ['docs/streams.md'];
+const GUIDES = [
+  'docs/streams.md',
+  'docs/getting-started.md',
+  'docs/cancellation.md',
+  'docs/sync-and-queues.md',
+  'docs/transports-and-protocols.md',
+];
 
 for (const guide of GUIDES) {
   const text = fs.readFileSync(path.join(root, guide), 'utf8');

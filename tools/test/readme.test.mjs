@@ -10,6 +10,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 /** README files whose first ```ts block is an example file, word for word. */
 const EXAMPLES = [
+  ['packages/tsio/README.md', 'examples/src/readme-example.ts'],
   ['README.md', 'examples/src/readme-example.ts'],
   ['packages/transports/README.md', 'examples/src/transports-readme.ts'],
   ['packages/streams/README.md', 'examples/src/streams-readme.ts'],

@@ -139,6 +139,14 @@ function rootFrame(): Frame {
 /**
  * Returns a copy of the current Context.
  *
+ * @example
+ * ```ts
+ * const user = new ContextVar<string>('user', { default: 'anonymous' });
+ * const snapshot = copyContext();
+ * user.set('ada');
+ * snapshot.run(() => user.get()); // 'anonymous': the copy was taken before the set
+ * ```
+ *
  * Python parity: `contextvars.copy_context`
  */
 export function copyContext(): Context {

@@ -92,7 +92,9 @@ const NONE: SplitResult = { match: EMPTY, rest: EMPTY };
  * is, with tsio:
  * ```ts
  * try {
- *   await TaskGroup.run(async (tg) => { ... });
+ *   await TaskGroup.run(async (tg) => {
+ *     tg.createTask(() => work());
+ *   });
  * } catch (e) {
  *   if (!(e instanceof ExceptionGroup)) throw e;
  *   const [osErrors, rest] = e.split(OSError);

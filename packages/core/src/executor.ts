@@ -4,7 +4,12 @@
  */
 export type ExecutorJob<A extends unknown[], R> =
   | ((...args: A) => R | PromiseLike<R>)
-  | { readonly module: URL | string; readonly exportName: string };
+  | {
+      /** The module that exports the job: a URL, an absolute path or a package name. */
+      readonly module: URL | string;
+      /** The name under which that module exports the job function. */
+      readonly exportName: string;
+    };
 
 /**
  * Runs jobs away from the event loop (worker threads, a process pool...).

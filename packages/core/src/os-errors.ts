@@ -145,7 +145,12 @@ function field<K extends string>(value: object, key: K, type: 'string' | 'number
  *
  * @example
  * ```ts
- * socket.on('error', (err) => protocol.connectionLost(toOSError(err)));
+ * import net from 'node:net';
+ * const socket = net.connect(1, '127.0.0.1');
+ * socket.on('error', (err) => {
+ *   const error = toOSError(err); // ECONNREFUSED -> ConnectionRefusedError
+ *   console.log(error instanceof ConnectionRefusedError, error.errno);
+ * });
  * ```
  *
  * Python parity: `OSError.__new__`, which picks the subclass from `errno`

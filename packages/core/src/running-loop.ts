@@ -7,6 +7,12 @@ import { runtime } from './internal/runtime.js';
  *
  * @throws RuntimeError "no running event loop" when none is running.
  *
+ * @example
+ * ```ts
+ * const loop = getRunningLoop();
+ * loop.callLater(1, () => console.log('a second later'));
+ * ```
+ *
  * Python parity: `asyncio.get_running_loop`
  */
 export function getRunningLoop(): AbstractEventLoop {

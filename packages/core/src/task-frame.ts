@@ -103,7 +103,10 @@ function registerWeakly(loop: AbstractEventLoop, task: AbstractTask<unknown>): v
 }
 
 /** An opaque snapshot of what the calling code runs as (its Context and task). */
-export type ExecutionFrame = { readonly __executionFrame: unique symbol };
+export type ExecutionFrame = {
+  /** A brand no real value carries: it keeps any other object from passing as a frame. */
+  readonly __executionFrame: unique symbol;
+};
 
 /**
  * Captures what the calling code runs as, so that a callback invoked later can run as the

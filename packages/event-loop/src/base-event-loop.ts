@@ -252,6 +252,15 @@ export class BaseEventLoop extends CallbackScheduling implements AbstractEventLo
     const batch = this._ready;
     const count = batch.length;
     if (count === 0) return;
+    // Before the swap: if the hook throws, the batch is still the ready queue and none is lost.
+    if (count > 1) {
+      this.orderReadyHandles(batch);
+      if (batch.length !== count) {
+        throw new RuntimeError(
+          `orderReadyHandles() must only reorder the handles: it changed their number from ${count} to ${batch.length}`,
+        );
+      }
+    }
     this._ready = this._spare;
     let i = 0;
     try {
@@ -272,6 +281,35 @@ export class BaseEventLoop extends CallbackScheduling implements AbstractEventLo
       batch.length = 0;
       this._spare = batch;
     }
+  }
+
+  /**
+   * Chooses the order in which the handles of one iteration run; the default keeps it. Called
+   * at the start of every iteration that has more than one handle to run, with those handles
+   * in the order they would run: the callbacks that were ready (in the order they were
+   * scheduled), then the timers that fell due (by deadline, first scheduled first among
+   * equals). A subclass may permute the array in place; it must not add or remove handles,
+   * and it runs on the loop's hot path, so the default does nothing.
+   *
+   * `VirtualTimeLoop` of `@tsio/testing` overrides it to shuffle the handles of independent
+   * tasks under a seed, which finds code that depends on incidental ordering.
+   *
+   * @param handles - this iteration's handles (some may be cancelled: they are skipped later)
+   * @throws RuntimeError (ending the run) if the override changed the number of handles.
+   *
+   * Python parity: none (asyncio's `_run_once` always runs its ready queue first in, first out)
+   *
+   * @example
+   * ```ts
+   * class LastInFirstOutLoop extends BaseEventLoop {
+   *   protected override orderReadyHandles(handles: Handle[]): void {
+   *     handles.reverse();
+   *   }
+   * }
+   * ```
+   */
+  protected orderReadyHandles(handles: Handle[]): void {
+    void handles;
   }
 
   private _runTimed(handle: Handle): void {

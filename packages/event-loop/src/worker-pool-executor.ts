@@ -21,6 +21,7 @@ import { WORKER_SOURCE } from './internal/worker-source.js';
  * Python parity: none (a Python thread cannot be interrupted; tsio tells the job instead)
  */
 export interface WorkerJobThis {
+  /** Aborts when the job is cancelled while it runs. */
   readonly signal: AbortSignal;
 }
 

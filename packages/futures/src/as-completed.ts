@@ -61,10 +61,12 @@ export interface AsCompletedOptions {
  *
  * @example
  * ```ts
+ * const mirrorA = createTask(() => download('https://a.example/file'), { name: 'a' });
+ * const mirrorB = createTask(() => download('https://b.example/file'), { name: 'b' });
  * for await (const task of asCompleted([mirrorA, mirrorB], { timeout: 10 })) {
  *   console.log(task.getName(), task.result()); // done: result() returns or throws
  * }
- * for (const next of asCompleted([fetchA, fetchB])) console.log(await next);
+ * for (const next of asCompleted(urls.map((u) => () => download(u)))) console.log(await next);
  * ```
  *
  * Python parity: `asyncio.as_completed`

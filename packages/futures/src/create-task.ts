@@ -42,6 +42,14 @@ export function createTask<T>(coro: Coro<T>, options: TaskOptions = {}): Task<T>
  *
  * @throws RuntimeError "no running event loop" when `loop` is omitted and none runs.
  *
+ * @example
+ * ```ts
+ * const task = createTask(async () => {
+ *   console.log(currentTask()?.getName()); // 'worker'
+ * }, { name: 'worker' });
+ * await task;
+ * ```
+ *
  * Python parity: `asyncio.current_task`
  */
 export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
@@ -55,6 +63,13 @@ export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
  * Returns the tasks of `loop` (default: the running loop) that are not done yet.
  *
  * @throws RuntimeError "no running event loop" when `loop` is omitted and none runs.
+ *
+ * @example
+ * ```ts
+ * for (const task of allTasks()) {
+ *   if (task !== currentTask()) task.cancel('shutting down');
+ * }
+ * ```
  *
  * Python parity: `asyncio.all_tasks`
  */

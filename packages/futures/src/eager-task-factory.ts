@@ -51,8 +51,9 @@ export function createEagerTaskFactory(TaskClass: TaskConstructor): TaskFactory 
  *
  * @example
  * ```ts
+ * const cache = new Map<string, string>();
  * getRunningLoop().setTaskFactory(eagerTaskFactory);
- * const task = createTask(async () => cache.get(key)); // runs now, up to its first await
+ * const task = createTask(async () => cache.get('key')); // runs now, up to its first await
  * ```
  *
  * Python parity: `asyncio.eager_task_factory`

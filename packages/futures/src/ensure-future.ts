@@ -5,6 +5,12 @@ import { describe, isThenable } from './internal/describe.js';
 /**
  * Tells whether `value` is a tsio Future (or Task), from any copy of this package.
  *
+ * @example
+ * ```ts
+ * isFuture(createTask(() => sleep(1))); // true
+ * isFuture(Promise.resolve(1)); // false: a plain promise
+ * ```
+ *
  * Python parity: `asyncio.isfuture`
  */
 export function isFuture(value: unknown): value is Future<unknown> {
@@ -21,6 +27,13 @@ export function isFuture(value: unknown): value is Future<unknown> {
  *
  * @throws ValueError if a Future is given with a `loop` it does not belong to.
  * @throws TypeError for anything that cannot be awaited.
+ *
+ * @example
+ * ```ts
+ * const fromPromise = ensureFuture(Promise.resolve(1)); // awaited by a new Task
+ * const fromFunction = ensureFuture(() => sleep(0.1, 'done')); // started as a Task
+ * fromFunction.cancel(); // a Future, so it can be cancelled
+ * ```
  *
  * Python parity: `asyncio.ensure_future`
  */
@@ -52,6 +65,13 @@ export function ensureFuture<T>(
  * the Future does not stop the promise's work; use an AbortSignal for that.
  *
  * @throws TypeError if `promise` is not a thenable.
+ *
+ * @example
+ * ```ts
+ * const future = wrapFuture(fetch(url));
+ * future.addDoneCallback((f) => console.log('fetched:', !f.cancelled()));
+ * const response = await future;
+ * ```
  *
  * Python parity: `asyncio.wrap_future` (which wraps a `concurrent.futures.Future`)
  */

@@ -49,10 +49,12 @@ export type ExceptStarClause = readonly [
  *
  * @example
  * ```ts
+ * declare function connect(host: string): Promise<void>; // may throw a ConnectionError
+ * declare function parse(text: string): Promise<void>; // may throw a ValueError
  * try {
  *   await TaskGroup.run(async (tg) => {
- *     tg.createTask(() => connect(host));
- *     tg.createTask(() => parse(text));
+ *     tg.createTask(() => connect('example.com'));
+ *     tg.createTask(() => parse('{}'));
  *   });
  * } catch (e) {
  *   exceptStar(e, [

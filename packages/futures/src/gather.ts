@@ -66,8 +66,11 @@ export type GatherSettledResults<A extends readonly unknown[]> = {
  *
  * @example
  * ```ts
+ * declare function fetchUser(): Promise<{ name: string }>;
+ * declare function fetchPosts(): Promise<string[]>;
  * const [user, posts] = await gather(fetchUser, createTask(fetchPosts));
- * const settled = await gather([a, b], { returnExceptions: true });
+ * const settled = await gather([fetchUser, fetchPosts], { returnExceptions: true });
+ * // settled: [{ name: string } | Error, string[] | Error]
  * ```
  *
  * Python parity: `asyncio.gather`

@@ -15,6 +15,8 @@ import { currentWaitingTask } from './internal/waiting-task.js';
  *
  * @example
  * ```ts
+ * declare function wakeUpNext(): void; // hands the wakeup to the next waiter
+ * const waiter = getRunningLoop().createFuture<void>();
  * try {
  *   await waiter;
  *   _raisePendingCancellation();

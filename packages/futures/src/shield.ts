@@ -21,6 +21,7 @@ import { isAwaitableArg, notAwaitable } from './internal/to-futures.js';
  *
  * @example
  * ```ts
+ * declare function saveToDisk(data: Uint8Array): Promise<void>;
  * const save = createTask(() => saveToDisk(data));
  * try {
  *   await shield(save); // cancelling this task does not interrupt the save

@@ -58,6 +58,8 @@ export interface TaskGroupTaskOptions {
  *
  * @example
  * ```ts
+ * declare function fetchUser(id: number): Promise<{ name: string }>;
+ * declare function worker(name: string): Promise<void>;
  * const [t1, t2] = await TaskGroup.run(async (tg) => {
  *   const a = tg.createTask(() => fetchUser(1));
  *   const b = tg.createTask(() => fetchUser(2));

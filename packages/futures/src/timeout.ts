@@ -89,6 +89,8 @@ export class Timeout {
    *
    * @example
    * ```ts
+   * declare function firstStep(): Promise<void>;
+   * declare function secondStep(): Promise<void>;
    * await timeout(1).run(async (t) => {
    *   await firstStep();
    *   t.reschedule(getRunningLoop().time() + 10); // allow more time for the rest
@@ -273,6 +275,7 @@ function onTimeout(t: Timeout): void {
  *
  * @example
  * ```ts
+ * declare function longRunningTask(): Promise<string>;
  * const result = await timeout(10).run(async () => await longRunningTask());
  * ```
  *
@@ -293,6 +296,7 @@ export function timeout(delay: number | null): Timeout {
  *
  * @example
  * ```ts
+ * declare function longRunningTask(): Promise<string>;
  * const deadline = getRunningLoop().time() + 10;
  * await timeoutAt(deadline).run(async () => await longRunningTask());
  * ```

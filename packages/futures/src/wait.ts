@@ -71,7 +71,7 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * const tasks = urls.map((url) => createTask(() => fetchPage(url)));
+ * const tasks = urls.map((url) => createTask(() => download(url)));
  * const [done, pending] = await wait(tasks, { timeout: 5, returnWhen: FIRST_COMPLETED });
  * for (const t of pending) t.cancel();
  * ```

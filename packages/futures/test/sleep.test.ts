@@ -1,5 +1,6 @@
 import { getRunningLoop } from '@tsio/core';
 import { createTask, sleep } from '../src/index.js';
+import { runVirtual } from '@tsio/testing';
 import { runOnNewLoop } from './helpers.js';
 
 describe('sleep', () => {
@@ -32,18 +33,24 @@ describe('sleep', () => {
     ]);
   });
 
-  it('orders sleepers by deadline', async () => {
-    const trace = await runOnNewLoop(async () => {
-      const out: number[] = [];
+  it('orders sleepers by deadline, waking each exactly at its deadline', async () => {
+    // Virtual time: exact deadlines, however slow the machine, and no real waiting.
+    const trace = await runVirtual(async () => {
+      const loop = getRunningLoop();
+      const out: [number, number][] = [];
       const sleeper = (d: number) => async () => {
         await sleep(d);
-        out.push(d);
+        out.push([d, loop.time()]);
       };
-      // Deadlines 0.1 s apart: the order holds even if the loop is slow to start the tasks.
-      await Promise.all([0.25, 0.05, 0.15].map((d) => createTask(sleeper(d))));
+      await Promise.all([25, 5, 15, 5.5].map((d) => createTask(sleeper(d))));
       return out;
     });
-    expect(trace).toEqual([0.05, 0.15, 0.25]);
+    expect(trace).toEqual([
+      [5, 5],
+      [5.5, 5.5],
+      [15, 15],
+      [25, 25],
+    ]);
   });
 
   it('rejects NaN and non-numbers with a TypeError', async () => {

@@ -68,6 +68,11 @@ const holder = globalThis as PolicyHolder;
 /**
  * Returns the process's event-loop policy, creating the default one on first use.
  *
+ * @example
+ * ```ts
+ * const loop = getEventLoopPolicy().newEventLoop();
+ * ```
+ *
  * Python parity: `asyncio.get_event_loop_policy`
  */
 export function getEventLoopPolicy(): AbstractEventLoopPolicy {
@@ -78,6 +83,18 @@ export function getEventLoopPolicy(): AbstractEventLoopPolicy {
  * Installs `policy`, or the default policy again with `null`.
  *
  * @throws TypeError if `policy` does not implement the policy methods.
+ *
+ * @example
+ * ```ts
+ * class TracingPolicy extends DefaultEventLoopPolicy {
+ *   override newEventLoop() {
+ *     const loop = super.newEventLoop();
+ *     loop.setDebug(true);
+ *     return loop;
+ *   }
+ * }
+ * setEventLoopPolicy(new TracingPolicy()); // run() now creates its loops through it
+ * ```
  *
  * Python parity: `asyncio.set_event_loop_policy`
  */
@@ -95,6 +112,12 @@ export function setEventLoopPolicy(policy: AbstractEventLoopPolicy | null): void
  * Returns the running loop if there is one, else the policy's current loop (created on first
  * use by the default policy).
  *
+ * @example
+ * ```ts
+ * const loop = getEventLoop(); // outside run(): the policy's loop, not running yet
+ * loop.runUntilComplete(async () => await sleep(0.1));
+ * ```
+ *
  * Python parity: `asyncio.get_event_loop`
  */
 export function getEventLoop(): AbstractEventLoop {
@@ -104,6 +127,12 @@ export function getEventLoop(): AbstractEventLoop {
 /**
  * Sets the policy's current loop.
  *
+ * @example
+ * ```ts
+ * const loop = newEventLoop();
+ * setEventLoop(loop); // getEventLoop() returns it from now on
+ * ```
+ *
  * Python parity: `asyncio.set_event_loop`
  */
 export function setEventLoop(loop: AbstractEventLoop | null): void {
@@ -112,6 +141,16 @@ export function setEventLoop(loop: AbstractEventLoop | null): void {
 
 /**
  * Creates a new loop with the policy.
+ *
+ * @example
+ * ```ts
+ * const loop = newEventLoop();
+ * try {
+ *   await loop.runUntilComplete(async () => await sleep(0.1, 'done'));
+ * } finally {
+ *   loop.close();
+ * }
+ * ```
  *
  * Python parity: `asyncio.new_event_loop`
  */

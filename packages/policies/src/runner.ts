@@ -33,6 +33,8 @@ type RunnerState = 'created' | 'initialized' | 'closed';
  *
  * @example
  * ```ts
+ * declare function setUp(): Promise<void>;
+ * declare function serve(): Promise<void>;
  * await using runner = new Runner({ debug: true });
  * await runner.run(async () => setUp());
  * await runner.run(async () => serve());

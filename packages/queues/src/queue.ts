@@ -99,7 +99,7 @@ export class Queue<T> implements AsyncIterable<T> {
    *   the queue was used from another loop.
    * @example
    * ```ts
-   * await queue.put(job); // waits while the queue is full
+   * await queue.put('job'); // waits while the queue is full
    * ```
    *
    * Python parity: `Queue.put`
@@ -212,7 +212,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * ```ts
    * const job = await queue.get();
    * try {
-   *   await run(job);
+   *   await handle(job);
    * } finally {
    *   queue.taskDone();
    * }
@@ -234,7 +234,7 @@ export class Queue<T> implements AsyncIterable<T> {
    *   the queue was used from another loop.
    * @example
    * ```ts
-   * for (const job of jobs) queue.putNowait(job);
+   * for (const job of ['a', 'b', 'c']) queue.putNowait(job);
    * await queue.join();
    * ```
    *
@@ -280,7 +280,7 @@ export class Queue<T> implements AsyncIterable<T> {
    * @example
    * ```ts
    * for await (const job of queue) {
-   *   await run(job);
+   *   await handle(job);
    *   queue.taskDone();
    * }
    * ```

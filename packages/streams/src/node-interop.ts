@@ -66,7 +66,9 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
+ * import fs from 'node:fs';
  * const reader = readerFromNodeReadable(fs.createReadStream('access.log'));
+ * let count = 0;
  * for await (const line of reader) count += 1;
  * ```
  *
@@ -113,6 +115,8 @@ export function readerFromNodeReadable(
  *
  * @example
  * ```ts
+ * import fs from 'node:fs';
+ * import { pipeline } from 'node:stream/promises';
  * const [reader, writer] = await openConnection('example.com', 80);
  * await pipeline(readerToNodeReadable(reader), fs.createWriteStream('response.bin'));
  * ```
@@ -183,7 +187,9 @@ class ReaderReadable extends Readable {
  *
  * @example
  * ```ts
- * const [reader, writer] = await openConnection('127.0.0.1', port);
+ * import fs from 'node:fs';
+ * import { pipeline } from 'node:stream/promises';
+ * const [reader, writer] = await openConnection('127.0.0.1', 8888);
  * await pipeline(fs.createReadStream('upload.bin'), writerToNodeWritable(writer));
  * ```
  *

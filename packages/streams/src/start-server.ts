@@ -72,7 +72,10 @@ export async function startServer(
  *
  * @example
  * ```ts
- * await using server = await startUnixServer(handle, '/tmp/app.sock');
+ * await using server = await startUnixServer(async (reader, writer) => {
+ *   writer.write(await reader.readline()); // echoes one line
+ *   writer.close();
+ * }, '/tmp/app.sock');
  * ```
  *
  * Python parity: `asyncio.start_unix_server`

@@ -47,7 +47,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * const loop = getRunningLoop();
  * const reader = new StreamReader({ loop });
  * const protocol = new StreamReaderProtocol(reader, null, loop);
- * await loop.connectReadPipe(() => protocol, pipe);
+ * await loop.connectReadPipe(() => protocol, process.stdin);
  * const all = await reader.read();
  * ```
  *

@@ -104,7 +104,7 @@ export function readerToWebStream(
  *
  * @example
  * ```ts
- * await readerToWebStream(source).pipeTo(writerToWebStream(writer));
+ * await readerToWebStream(reader).pipeTo(writerToWebStream(writer)); // echoes until EOF
  * ```
  *
  * Python parity: none (web streams interop)
@@ -137,7 +137,8 @@ export function writerToWebStream(writer: StreamWriter): WritableStream<Uint8Arr
  *
  * @example
  * ```ts
- * const writer = await writerFromWebStream(new WritableStream({ write: (c) => sink.push(c) }));
+ * const sink: Uint8Array[] = [];
+ * const writer = await writerFromWebStream(new WritableStream({ write: (c) => void sink.push(c) }));
  * ```
  *
  * Python parity: none (web streams interop)

@@ -134,8 +134,9 @@ export class Condition {
    * @throws CancelledError when the task is cancelled while waiting (the lock is held again).
    * @example
    * ```ts
+   * const items: string[] = []; // other tasks push to it, then call cond.notify()
    * await using _ = await cond.hold();
-   * const item = await cond.waitFor(() => queue.at(-1));
+   * const item = await cond.waitFor(() => items.pop());
    * ```
    *
    * Python parity: `Condition.wait_for`

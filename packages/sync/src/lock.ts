@@ -96,7 +96,7 @@ export class Lock {
    * ```ts
    * {
    *   await using _ = await lock.hold();
-   *   await writeRecord();
+   *   await work();
    * } // released here
    * ```
    *

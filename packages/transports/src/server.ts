@@ -53,8 +53,17 @@ function describeListener(listener: net.Server): string {
  *
  * @example
  * ```ts
+ * class Echo extends Protocol {
+ *   #transport: Transport | null = null;
+ *   override connectionMade(transport: Transport): void {
+ *     this.#transport = transport;
+ *   }
+ *   override dataReceived(data: Uint8Array): void {
+ *     this.#transport?.write(data);
+ *   }
+ * }
  * await using server = await loop.createServer(() => new Echo(), '127.0.0.1', 0);
- * console.log(`listening on ${server.sockets[0]?.address()?.port}`);
+ * console.log(String(server)); // <Server sockets=[127.0.0.1:41234]>
  * await server.serveForever();
  * ```
  *

@@ -1,0 +1,1 @@
+export { default } from '../../tools/jest.config.base.js';
