@@ -12,6 +12,10 @@ export default {
   transform: { '^.+\\.[cm]?[jt]sx?$': '@swc/jest' },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // One test that hangs must fail alone, not every test after it in its file.
+  setupFilesAfterEnv: ['<rootDir>/../../tools/jest/stop-leftover-loop.ts'],
+  // Real sockets and child processes on a loaded 2-core CI machine: a hang still fails.
+  testTimeout: 15000,
   // A running tsio loop keeps the process alive (as a running asyncio loop blocks its thread),
   // so a failing test that leaves one running would otherwise hang the run after reporting.
   forceExit: true,

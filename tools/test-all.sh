@@ -88,9 +88,13 @@ wait "$nx_pid" || nx_rc=$?
 kill -TERM "$watchdog" 2>/dev/null
 wait "$watchdog" 2>/dev/null
 
+# The failing jest tests by name, printed again at the end where CI logs are read.
+jest_failures=$(mktemp)
 read -r jest_pass jest_fail jest_skip < <(
-  node -e '
+  JEST_FAILURES="$jest_failures" node -e '
     const fs = require("fs");
+    const named = [];
+    const plain = (text) => String(text ?? "").replace(/\x1b\[[0-9;]*m/g, "");
     let p = 0, f = 0, s = 0;
     for (const d of fs.readdirSync("packages").sort()) {
       const dir = `packages/${d}`;
@@ -106,7 +110,19 @@ read -r jest_pass jest_fail jest_skip < <(
       p += r.numPassedTests;
       f += r.numFailedTests + r.numRuntimeErrorTestSuites;
       s += r.numPendingTests + r.numTodoTests;
+      for (const suite of r.testResults) {
+        const file = suite.name.slice(suite.name.indexOf(dir));
+        const failed = suite.assertionResults.filter((a) => a.status === "failed");
+        for (const a of failed) {
+          const why = plain(a.failureMessages[0]).split("\n")[0];
+          named.push(`  ${file}: ${a.fullName}\n      ${why.slice(0, 300)}`);
+        }
+        if (failed.length === 0 && suite.status === "failed") {
+          named.push(`  ${file}: ${plain(suite.message).split("\n").find((l) => l.trim()) ?? ""}`);
+        }
+      }
     }
+    fs.writeFileSync(process.env.JEST_FAILURES, named.join("\n"));
     console.log(`${p} ${f} ${s}`);
   '
 )
@@ -143,6 +159,12 @@ check "TSDoc examples" node tools/docs/check-tsdoc-examples.mjs
 check "pack check" node tools/pack-check/run.mjs
 
 echo
+if [[ -s "$jest_failures" ]]; then
+  echo "Failed jest tests:"
+  cat "$jest_failures"
+  echo
+fi
+rm -f "$jest_failures"
 if ((${#failures[@]} > 0)); then
   list=$(printf '%s, ' "${failures[@]}")
   echo "Failed: ${list%, }"

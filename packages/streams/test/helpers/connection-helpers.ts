@@ -98,10 +98,17 @@ export class NodePeer {
   }
 }
 
-/** Everything `socket` receives until its end, as text. */
+/**
+ * Everything `socket` receives until its end, as text. A socket whose EOF came before this
+ * call may have emitted 'end' already (Node does when nothing is buffered): that reads ''.
+ */
 export function readAll(socket: net.Socket): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    if (socket.readableEnded || socket.closed) {
+      resolve('');
+      return;
+    }
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
     socket.on('close', () => resolve(Buffer.concat(chunks).toString()));

@@ -100,10 +100,18 @@ export async function expectRejectedBeforeIo(
   expect(made).toBe(0);
 }
 
-/** Reads everything `socket` sends until its EOF (or close). */
+/**
+ * Reads everything `socket` sends until its EOF (or close). A socket whose EOF came before
+ * this call may have emitted 'end' already (Node does when nothing is buffered): that is an
+ * empty read, not a wait forever.
+ */
 export function readAll(socket: net.Socket): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    if (socket.readableEnded || socket.closed) {
+      resolve(Buffer.alloc(0));
+      return;
+    }
     socket.on('data', (c: Buffer) => chunks.push(c));
     const done = (): void => resolve(Buffer.concat(chunks));
     socket.once('end', done);
