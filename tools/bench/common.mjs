@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * Parses `-n 1000 --variant chain --smoke` into `{ n: 1000, variant: 'chain', smoke: true }`
- * over `defaults`. Numbers may use `_` or exponent notation (`1e6`).
+ * over `defaults`. Numbers may use `_` or exponent notation (`1e6`). A key whose default is an
+ * array collects every occurrence (`--node a --node b` -> `['a', 'b']`) instead of keeping the
+ * last one.
  */
 export function parseArgs(defaults, argv = process.argv.slice(2)) {
   const out = { ...defaults };
@@ -19,10 +21,39 @@ export function parseArgs(defaults, argv = process.argv.slice(2)) {
       continue;
     }
     const num = Number(value.replace(/_/g, ''));
-    out[key] = value.trim() !== '' && Number.isFinite(num) ? num : value;
+    const parsed = value.trim() !== '' && Number.isFinite(num) ? num : value;
+    if (Array.isArray(defaults[key])) {
+      // Start from an empty list, so that given values replace the default instead of adding.
+      out[key] = out[key] === defaults[key] ? [parsed] : [...out[key], parsed];
+    } else {
+      out[key] = parsed;
+    }
     i++;
   }
   return out;
+}
+
+/**
+ * A seeded pseudo-random generator of floats in [0, 1) (xorshift32), so that a benchmark's
+ * random inputs are the same from run to run and from runtime to runtime.
+ */
+export function seededRandom(seed) {
+  let state = seed >>> 0 || 1; // xorshift never leaves 0, so 0 is not a usable state
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296;
+  };
+}
+
+/** The median of a non-empty list of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Monotonic time in seconds. */
@@ -81,6 +112,12 @@ export function formatOps(x) {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
   return x.toFixed(0);
+}
+
+/** Formats a size in bytes for the tables: 612 B, 1.5 KiB; '—' when there is no figure. */
+export function formatBytes(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return x >= 1024 ? `${(x / 1024).toFixed(1)} KiB` : `${x.toFixed(0)} B`;
 }
 
 /** `a / b` as '1.23×', or '—' when either is missing. */

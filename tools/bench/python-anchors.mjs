@@ -1,4 +1,4 @@
-// Which Pythons can run the anchors' Python scripts live: plain asyncio on `--python`
+// Which Pythons can run the anchors' Python scripts (py/*.py) live: plain asyncio on `--python`
 // (default python3), and uvloop on the first interpreter that imports it (the anchors'
 // run_all.sh looks in the same places: uvloop here comes from Debian's python3-uvloop).
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,9 @@ function probe(python, code) {
 
 /**
  * Returns `{ asyncio, uvloop, asyncioMissing, uvloopMissing }`: `asyncio` and `uvloop` are
- * `{ python, label }` (label like the recorded columns': `asyncio py3.11.7`,
- * `uvloop 0.17.0 py3.11.2`) or null, with the reason in `...Missing`.
+ * `{ python, label, version }` (label like the recorded columns': `asyncio py3.11.7`,
+ * `uvloop 0.17.0 py3.11.2`; version: Python's; uvloop also has `uvloopVersion`) or null, with
+ * the reason in `...Missing`.
  */
 export function detectPythons(opts) {
   if (opts.noPython === true) {
@@ -20,7 +21,7 @@ export function detectPythons(opts) {
   }
   const python = typeof opts.python === 'string' ? opts.python : 'python3';
   const version = probe(python, 'import platform; print(platform.python_version())');
-  const asyncio = version ? { python, label: `asyncio py${version}` } : null;
+  const asyncio = version ? { python, label: `asyncio py${version}`, version } : null;
   const candidates = [...new Set([python, 'python3', '/usr/bin/python3'])];
   let uvloop = null;
   for (const candidate of candidates) {
@@ -30,7 +31,7 @@ export function detectPythons(opts) {
     );
     if (out) {
       const [pv, uv] = out.split(' ');
-      uvloop = { python: candidate, label: `uvloop ${uv} py${pv}` };
+      uvloop = { python: candidate, label: `uvloop ${uv} py${pv}`, version: pv, uvloopVersion: uv };
       break;
     }
   }

@@ -69,6 +69,9 @@ export {
 } from './task-frame.js';
 export type { ExecutionFrame } from './task-frame.js';
 
+// Host I/O events, for transport and loop implementers
+export { _noteIoEvent, _ioEventCount } from './io-events.js';
+
 // Interfaces
 export type {
   AbstractFuture,

@@ -88,7 +88,7 @@ describe('SocketTransport: data and lifecycle', () => {
     }
   });
 
-  it('resolves createConnection only after connectionMade, and reads only after it', async () => {
+  it('resolves createConnection only after connectionMade, and reads only after connectionMade', async () => {
     await run(async () => {
       const order: string[] = [];
       class P extends Protocol {
@@ -105,7 +105,11 @@ describe('SocketTransport: data and lifecycle', () => {
       order.push('resolved');
       await accepted;
       while (!order.includes('data')) await sleep(0.01);
-      expect(order).toEqual(['made', 'resolved', 'data']);
+      // asyncio's order is made, resolved, data; when the loop yields to Node between the
+      // iteration of connectionMade and the task's resumption (a time slice ran out on a busy
+      // machine), the data comes first: python-differences item 100.
+      expect(order[0]).toBe('made');
+      expect([...order].sort()).toEqual(['data', 'made', 'resolved']);
       tr.abort();
     });
   });

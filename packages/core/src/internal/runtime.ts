@@ -24,6 +24,11 @@ export interface Runtime {
   rootFrame: Frame | null;
   /** True while a loop runs a batch of handles that restores frames itself (`_enterFrameFromHandle`). */
   framesRestoredByLoop: boolean;
+  /**
+   * I/O events delivered by Node so far (`_noteIoEvent`). Optional: a runtime made by an
+   * older copy of core lacks it.
+   */
+  ioEvents?: number;
 }
 
 /** Weak task registrations: per loop, the WeakRefs; per task, its WeakRef (to unregister it). */
@@ -51,6 +56,7 @@ function createRuntime(): Runtime {
     tasksByLoop: new WeakMap(),
     rootFrame: null,
     framesRestoredByLoop: false,
+    ioEvents: 0,
   };
 }
 

@@ -1,3 +1,4 @@
+import { _ioEventCount } from '@tsio/core';
 import type { Clock, HostTimerHandle, HostTimers } from '../clock.js';
 
 /** The loop is not running. */
@@ -51,6 +52,8 @@ export class GuestDriver {
   readonly #host: HostTimers;
   readonly #sliceMs: number;
   #sliceStart = 0;
+  /** `_ioEventCount()` when the current time slice began. */
+  #ioEventsAtSliceStart = 0;
   #timeout: HostTimerHandle = null;
   #immediate: HostTimerHandle = null;
   #keepAlive: HostTimerHandle = null;
@@ -61,12 +64,12 @@ export class GuestDriver {
   readonly #iterate = (): void => this.#runIteration();
   readonly #onImmediate = (): void => {
     this.#immediate = null;
-    this.#sliceStart = this.#host.hostNow();
+    this.#startSlice();
     this.#runIteration();
   };
   readonly #onTimeout = (): void => {
     this.#timeout = null;
-    this.#sliceStart = this.#host.hostNow();
+    this.#startSlice();
     this.#runIteration();
   };
   readonly #onKeepAlive = (): void => {
@@ -86,7 +89,7 @@ export class GuestDriver {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.#sliceStart = this.#host.hostNow();
+    this.#startSlice();
     this.#keepAlive = this.#host.setTimeout(this.#onKeepAlive, KEEP_ALIVE_MS);
     this.mode = MODE_BUSY;
     this.#host.queueMicrotask(this.#iterate);
@@ -96,6 +99,13 @@ export class GuestDriver {
   /** Runs the next iteration soon (a callSoon or stop() arrived while sleeping or idle). */
   wake(): void {
     this.#cancelTimeout();
+    // An I/O event since the slice began proves that Node polled I/O since then (events
+    // cannot run inside a chain of microtasks): a new slice starts, and the work the event
+    // woke runs in a microtask right after it, as a Protocol callback would, instead of in a
+    // setImmediate behind every other event of the same poll (one connection's reply would
+    // then wait for all the others' reads). A wake with no I/O event since keeps the slice,
+    // so a loop woken from promise continuations still yields to Node in time.
+    if (_ioEventCount() !== this.#ioEventsAtSliceStart) this.#startSlice();
     this.#iterateSoon();
   }
 
@@ -152,6 +162,11 @@ export class GuestDriver {
     } else {
       this.#immediate = host.setImmediate(this.#onImmediate);
     }
+  }
+
+  #startSlice(): void {
+    this.#sliceStart = this.#host.hostNow();
+    this.#ioEventsAtSliceStart = _ioEventCount();
   }
 
   #cancelTimeout(): void {

@@ -1,4 +1,4 @@
-import { Context } from '@tsio/core';
+import { Context, _noteIoEvent } from '@tsio/core';
 import { BaseEventLoop } from '../../src/index.js';
 import { fakeEnvironment } from '../helpers/fake-host.js';
 
@@ -92,15 +92,28 @@ describe('callLater and callAt', () => {
   it('runs timers in deadline order (test_call_later)', async () => {
     const log: number[] = [];
     const start = loop.time(); // before scheduling: each deadline is at least start + delay
-    loop.callLater(0.02, () => {
-      log.push(20);
+    // callLater measures from its own call: on a loaded machine 10 ms can pass between two
+    // calls, so the order is checked with deadlines 50 ms apart.
+    loop.callLater(0.1, () => {
+      log.push(100);
       loop.stop();
     });
-    loop.callLater(0.005, () => log.push(5));
-    loop.callLater(0.01, () => log.push(10));
+    loop.callLater(0.0, () => log.push(0));
+    loop.callLater(0.05, () => log.push(50));
     await loop.runForever();
-    expect(log).toEqual([5, 10, 20]);
-    expect(loop.time() - start).toBeGreaterThanOrEqual(0.02);
+    expect(log).toEqual([0, 50, 100]);
+    expect(loop.time() - start).toBeGreaterThanOrEqual(0.1);
+    // callAt with deadlines from one reading of the clock: exact order, however slow the calls.
+    const base = loop.time();
+    const atLog: number[] = [];
+    loop.callAt(base + 0.02, () => {
+      atLog.push(20);
+      loop.stop();
+    });
+    loop.callAt(base + 0.005, () => atLog.push(5));
+    loop.callAt(base + 0.01, () => atLog.push(10));
+    await loop.runForever();
+    expect(atLog).toEqual([5, 10, 20]);
   });
 
   it('ties run in FIFO order', async () => {
@@ -290,6 +303,32 @@ describe('driven by a fake clock and fake host timers', () => {
     expect(iterations).toBe(20);
     expect(host.immediateCount).toBe(1); // one yield to Node after the slice ran out
     expect(host.microtaskCount).toBe(19);
+    fake.close();
+  });
+
+  it('a wake-up from idle by an I/O event starts a new slice: the work runs in a microtask', () => {
+    const { clock, host } = fakeEnvironment();
+    const fake = new BaseEventLoop({ clock, hostTimers: host, timeSlice: 0.001 });
+    const log: string[] = [];
+    void fake.runForever();
+    host.flush(); // the first iteration: nothing to do, the loop is idle
+    host.hostMs += 5; // long after its slice began
+    // A transport's I/O event (it calls _noteIoEvent) wakes the idle loop.
+    _noteIoEvent();
+    fake.callSoon(() => log.push('woken by I/O'));
+    expect(host.microtasks.length).toBe(1);
+    expect(host.immediates.size).toBe(0);
+    host.flush();
+    expect(log).toEqual(['woken by I/O']);
+    // A wake-up with no I/O event since the slice began waits for setImmediate: a chain of
+    // promise continuations that keeps waking the loop still lets Node run.
+    host.hostMs += 5;
+    fake.callSoon(() => log.push('woken by a promise'));
+    expect(host.microtasks.length).toBe(0);
+    expect(host.immediates.size).toBe(1);
+    fake.callSoon(() => fake.stop());
+    host.flush();
+    expect(log).toEqual(['woken by I/O', 'woken by a promise']);
     fake.close();
   });
 

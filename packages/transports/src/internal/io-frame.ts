@@ -1,4 +1,4 @@
-import { _contextFrame, _runInFrame, copyContext } from '@tsio/core';
+import { _contextFrame, _noteIoEvent, _runInFrame, copyContext } from '@tsio/core';
 import type { ExecutionFrame } from '@tsio/core';
 
 /**
@@ -11,11 +11,17 @@ export function captureIoFrame(): ExecutionFrame {
   return _contextFrame(copyContext());
 }
 
-/** Runs `fn(...args)` in `frame`. */
+/**
+ * Runs `fn(...args)` in `frame`. Transports call it from Node's I/O events, so it also records
+ * one (`_noteIoEvent`): the loop then runs what the event wakes right after it. The few calls
+ * from loop callbacks (connectionMade...) happen once per connection, so counting them too
+ * cannot keep a loop from yielding to Node.
+ */
 export function inIoFrame<A extends unknown[], R>(
   frame: ExecutionFrame,
   fn: (...args: A) => R,
   ...args: A
 ): R {
+  _noteIoEvent();
   return _runInFrame(frame, fn, ...args);
 }
