@@ -183,7 +183,10 @@ export class Future<T> implements AbstractFuture<T> {
       this._loop.callSoonWithContext(context, callback, this);
       return;
     }
-    (this._callbacks ??= []).push({ fn: callback as unknown as AnyDoneCallback, context });
+    const entry = { fn: callback as unknown as AnyDoneCallback, context };
+    // `[entry]` holds one slot; `push` on an empty array would reserve 17.
+    if (this._callbacks === null) this._callbacks = [entry];
+    else this._callbacks.push(entry);
   }
 
   /**
@@ -250,7 +253,8 @@ export class Future<T> implements AbstractFuture<T> {
       queueMicrotask(() => this._deliver(resumption, cancelPending, false));
       return promise;
     }
-    (this._callbacks ??= []).push(resumption);
+    if (this._callbacks === null) this._callbacks = [resumption];
+    else this._callbacks.push(resumption);
     if (task !== null) {
       task._addWaiter(this);
       // asyncio cancels a new waiter at once when the task has a pending cancellation.

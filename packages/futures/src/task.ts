@@ -65,7 +65,8 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   /** @internal */ _started = false;
   readonly #coro: Coro<T>;
   readonly #context: Context;
-  #name: string;
+  /** The name, or the number of an automatic name `Task-<n>`, made into text when first read. */
+  #name: string | number;
 
   /**
    * Wraps `coro` in a Task and schedules it.
@@ -79,14 +80,14 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     super({ loop });
     this.#coro = coro;
     this.#context = options.context ?? copyContext();
-    this.#name = options.name === undefined ? `Task-${++taskCounter}` : String(options.name);
+    this.#name = options.name === undefined ? ++taskCounter : String(options.name);
     if (this._sourceTraceback === undefined) {
       _registerTask(loop, this);
     } else {
       // Debug mode: registered weakly, so that a pending task nothing references can be
       // collected and reported ("Task was destroyed but it is pending!").
       _registerTask(loop, this, true);
-      this._report = watchTask(this, this.#name);
+      this._report = watchTask(this, this.getName());
     }
     if (options.eagerStart === true && loop.isRunning()) this._start();
     // The start handle enters the task's frame itself (`_start(true)`).
@@ -100,7 +101,9 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
 
   /** The task's name. Python parity: `Task.get_name` */
   getName(): string {
-    return this.#name;
+    const name = this.#name;
+    if (typeof name === 'string') return name;
+    return (this.#name = `Task-${name}`);
   }
 
   /** Renames the task. Python parity: `Task.set_name` */
@@ -205,7 +208,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   override toString(): string {
     let state = this._describeState();
     if (!this.done() && this._numCancelsRequested > 0) state = 'cancelling';
-    return `<Task ${state} name='${this.#name}' coro=<${this.#coro.name || 'anonymous'}>>`;
+    return `<Task ${state} name='${this.getName()}' coro=<${this.#coro.name || 'anonymous'}>>`;
   }
 
   /**

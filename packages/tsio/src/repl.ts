@@ -68,6 +68,13 @@ export async function startRepl(options: ReplOptions = {}): Promise<number> {
     loopError = error;
   });
 
+  // A Ctrl-C can come as soon as the banner shows, before the REPL is wired up below:
+  // without a listener the signal would end the process. It is held and handled once wired.
+  let earlySignals = 0;
+  const holdSignal = (): void => {
+    earlySignals++;
+  };
+  process.on('SIGINT', holdSignal);
   output.write(
     `tsio REPL ${packageVersion()} on Node ${process.version}, with a tsio event loop running.\n` +
       `Use "await" directly instead of "run()"; every tsio name is in scope.\n` +
@@ -112,6 +119,8 @@ export async function startRepl(options: ReplOptions = {}): Promise<number> {
   (server as { eval: REPLEval }).eval = (code, context, file, done) =>
     statements.submit(code, context, file, done as EvalCallback);
   const { forceInterrupt, listenSignal, unlistenSignal } = wireInterrupts(server, statements);
+  process.removeListener('SIGINT', holdSignal);
+  for (; earlySignals > 0; earlySignals--) server.emit('SIGINT');
   routeErrors(server, statements);
 
   const file = options.historyFile === undefined ? historyPath() : options.historyFile;

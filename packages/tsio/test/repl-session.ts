@@ -56,14 +56,18 @@ export class ReplSession {
     );
   }
 
-  /** Starts `node dist/bin.js` with piped stdin, history off and HOME in a temp folder. */
-  static async piped(): Promise<ReplSession> {
+  /**
+   * Starts `node dist/bin.js` with piped stdin, history off and HOME in a temp folder, and
+   * waits for the first prompt (`until: 'banner'`: only for the banner's first output).
+   */
+  static async piped(until: 'prompt' | 'banner' = 'prompt'): Promise<ReplSession> {
     const home = mkdtempSync(path.join(tmpdir(), 'tsio-repl-'));
     const child = spawn(process.execPath, [BIN], {
       env: { ...process.env, HOME: home, TSIO_REPL_HISTORY: '', NODE_REPL_HISTORY: '' },
     });
     const session = new ReplSession(child, home, '\n');
-    await session.waitForPrompts(1);
+    if (until === 'prompt') await session.waitForPrompts(1);
+    else await session.waitForOutput(/tsio REPL/);
     return session;
   }
 
@@ -129,9 +133,13 @@ export class ReplSession {
   private async waitFor(done: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + WAIT_MS;
     while (!done()) {
-      if (Date.now() > deadline || this.child.exitCode !== null) {
+      const { exitCode, signalCode } = this.child;
+      if (Date.now() > deadline || exitCode !== null || signalCode !== null) {
+        const ended = exitCode !== null || signalCode !== null;
         throw new Error(
-          `REPL: no ${what}; output so far:\n${this.output}\nstderr:\n${this.stderr}`,
+          `REPL: no ${what}` +
+            (ended ? ` (the process ended: code ${exitCode}, signal ${signalCode})` : '') +
+            `; output so far:\n${this.output}\nstderr:\n${this.stderr}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -183,6 +183,19 @@ describe('tsio REPL on piped stdin', () => {
   );
 
   it(
+    'Ctrl-C as soon as the banner shows (before the prompt) is a Ctrl-C, not the end of the process',
+    async () => {
+      const session = await ReplSession.piped('banner');
+      sessions.push(session);
+      session.child.kill('SIGINT');
+      await session.waitForOutput(/To exit, press Ctrl\+C again/);
+      expect(await session.run("'still here'")).toBe("'still here'\n");
+      expect(await session.end()).toEqual({ code: 0, signal: null });
+    },
+    TIMEOUT,
+  );
+
+  it(
     'EOF ends the session cleanly: remaining tasks are cancelled and awaited, exit code 0',
     async () => {
       const repl = await start();
