@@ -33,7 +33,8 @@ function jobsFor(bench, { runtimes, pythons, benchDir, anchorsDir, haveAnchors }
       impl,
       runtime: py.label,
       program: py.python,
-      shownProgram: py.python,
+      // The version, not the interpreter's path: results are committed, paths are the machine's.
+      shownProgram: `python@${py.version}`,
       script: path.join(anchorsDir, 'py', script),
       args: [...args, '--loop', impl],
     });

@@ -34,11 +34,12 @@ export function machineLine(machine, date) {
 }
 
 /** The JSON document of a run (latest.json, and --json FILE). */
-export function resultsDocument({ date, machine, options, runs, rows, recorded }) {
+export function resultsDocument({ date, machine, options, runs, rows, recorded, targets = [] }) {
   return {
     date,
     machine,
     options,
+    targets,
     runs: runs.map((r) => ({
       repeat: r.repeat,
       bench: r.bench,
@@ -86,4 +87,39 @@ export function writeResults(dir, { document, tableLines, rows, runtimes, column
     fs.writeFileSync(file, text);
     return file;
   });
+}
+
+/**
+ * Puts the latest tables into `docFile` (docs/performance.md) between its marker comments
+ * (`<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->` for each NAME of `sections`), so
+ * that the page always shows what the last full run measured. Returns false, changing
+ * nothing, when the file or one of the markers is missing.
+ */
+export function updateDocSections(docFile, sections) {
+  if (!fs.existsSync(docFile)) return false;
+  let text = fs.readFileSync(docFile, 'utf8');
+  for (const [name, lines] of Object.entries(sections)) {
+    const startMark = `<!-- bench:${name}:start -->`;
+    const endMark = `<!-- bench:${name}:end -->`;
+    const start = text.indexOf(startMark);
+    const end = text.indexOf(endMark);
+    if (start === -1 || end < start) return false;
+    const body = [...lines];
+    while (body.length > 0 && body[body.length - 1].trim() === '') body.pop();
+    // Blank lines around the content, as Prettier formats Markdown.
+    text = text.slice(0, start) + [startMark, '', ...body, '', ''].join('\n') + text.slice(end);
+  }
+  fs.writeFileSync(docFile, text);
+  return true;
+}
+
+/** The run's tables for docs/performance.md: a line naming the machine, then the tables. */
+export function docTables({ document, tableLines, note }) {
+  const line = machineLine(document.machine, document.date);
+  const runtimes = document.machine.node.map((v) => `node ${v}`).join(', ');
+  return [
+    `Measured ${line}; ${runtimes}${note}.`,
+    '',
+    ...tableLines.map((l) => l.replace(/^### /, '#### ')),
+  ];
 }

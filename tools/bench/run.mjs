@@ -23,12 +23,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCHES } from './benches.mjs';
-import { parseArgs } from './common.mjs';
+import { formatOps, parseArgs } from './common.mjs';
 import { echoClientCommand } from './echo-client.mjs';
 import { runMatrix } from './matrix.mjs';
 import { detectPythons } from './python-anchors.mjs';
 import { readRecorded } from './recorded.mjs';
-import { machineFacts, resultsDocument, writeResults } from './results.mjs';
+import {
+  docTables,
+  machineFacts,
+  resultsDocument,
+  updateDocSections,
+  writeResults,
+} from './results.mjs';
+import { checkTargets, renderTargets, targetRuntime } from './targets.mjs';
 import { nodeRuntimes } from './runtimes.mjs';
 import { pythonColumns, summarize } from './summary.mjs';
 import { renderTables } from './table.mjs';
@@ -122,6 +129,9 @@ function main() {
   const columns = pythonColumns(pythons, recorded);
   const rows = summarize(benches, runs, runtimes, columns, recorded);
   const tableLines = renderTables(rows, { runtimes, columns, repeats, scale, echoClient });
+  const runtime = targetRuntime(runtimes.map((rt) => rt.label));
+  const targets = runtime === null ? [] : checkTargets(rows, runtime);
+  const targetLines = runtime === null ? [] : renderTargets(targets, runtime, formatOps);
   const document = resultsDocument({
     date,
     machine: machineFacts(runtimes, pythons),
@@ -129,6 +139,7 @@ function main() {
     runs,
     rows,
     recorded,
+    targets,
   });
 
   if (opts.smoke) {
@@ -137,6 +148,7 @@ function main() {
     );
   } else {
     console.log(`\n${tableLines.join('\n')}`);
+    console.log(`\n${targetLines.join('\n')}`);
     const note = [
       repeats > 1 ? `; medians of ${repeats} runs` : '',
       scale === 1 ? '' : `; sizes scaled by ${scale}`,
@@ -151,6 +163,12 @@ function main() {
     });
     const shown = (f) =>
       f.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), f) : f;
+    // The default folder is the one docs/performance.md shows: its tables follow the run.
+    if (path.resolve(String(opts.out)) === path.join(here, 'results')) {
+      const doc = path.join(root, 'docs', 'performance.md');
+      const sections = { latest: docTables({ document, tableLines, note }), targets: targetLines };
+      if (updateDocSections(doc, sections)) written.push(doc);
+    }
     console.log(`\nbench: wrote ${written.map(shown).join(', ')}`);
   }
   if (opts.json) {

@@ -4,7 +4,7 @@
 // `/setImmediate` anchors get tables of their own, with the same column order.
 import { formatBytes, formatOps, ratio } from './common.mjs';
 
-function markdownTable(header, body) {
+export function markdownTable(header, body) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
@@ -132,7 +132,7 @@ export function renderTables(rows, ctx) {
     out.push(`### echo: round trips/s, higher is better (${runsNote}${scaleNote})`, '');
     out.push(...render(cols, echo), '');
     out.push(
-      `10 connections. echo_protocol_*: Protocol server; echo_streams_*: streams server. _ext rows: external client ${ctx.echoClient ?? '—'}, the same for every server. MiB/s: payload in one direction.`,
+      `10 connections. \`echo_protocol_*\`: Protocol server; \`echo_streams_*\`: streams server. \`_ext\` rows: external client ${ctx.echoClient ?? '—'}, the same for every server. MiB/s: payload in one direction.`,
       '',
     );
   }
@@ -140,9 +140,7 @@ export function renderTables(rows, ctx) {
   const recordedWhy = [columns.asyncio, columns.uvloop]
     .filter((c) => !c.live && c.recordedLabel)
     .map((c) => `${c.kind}: ${c.why}`);
-  const live = [columns.asyncio, columns.uvloop]
-    .filter((c) => c.live)
-    .map((c) => `${c.live.label} (${c.live.python})`);
+  const live = [columns.asyncio, columns.uvloop].filter((c) => c.live).map((c) => c.live.label);
   if (live.length > 0) out.push(`Python, run live in this run: ${live.join(', ')}.`);
   if (recordedWhy.length > 0) {
     out.push(
