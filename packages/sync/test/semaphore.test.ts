@@ -252,17 +252,19 @@ describe('Semaphore', () => {
       await (t4 as Task<void> | null);
       return out;
     });
-    // asyncio: [1, 2, 3, 4]. In tsio c4's first step runs in the loop iteration that also
-    // delivers c2's and c3's wakeups, and their coroutines resume after it (python-differences
-    // item 7); c4 takes no permit, so fairness among the waiters is unchanged.
-    expect(trace).toEqual([
+    // asyncio: [1, 2, 3, 4]. In tsio c4's first step usually runs in the loop iteration that
+    // also delivers c2's and c3's wakeups, and their coroutines resume after it
+    // (python-differences item 7); when the loop yields to Node between those iterations (a
+    // busy machine), asyncio's order comes out. c4 takes no permit either way, so the
+    // waiters' order, which is what the test is about, is the same.
+    expect(trace.filter((line) => line !== 'c4')).toEqual([
       'c2 released value=2 locked=true',
       'value=2 waiters=3',
       'c1 value=0',
-      'c4',
       'c2',
       'c3 locked=true',
     ]);
+    expect(trace.indexOf('c4')).toBeGreaterThan(trace.indexOf('c1 value=0'));
   });
 
   it('never lets a newcomer take a permit ahead of a woken waiter (fairness)', async () => {
