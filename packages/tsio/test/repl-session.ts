@@ -112,6 +112,19 @@ export class ReplSession {
     return printed.slice(0, printed.lastIndexOf(PROMPT)).replaceAll('\r', '');
   }
 
+  /**
+   * Types `statement` after a `console.log(marker)` and waits until the marker is printed, then
+   * a little more: the statement is then running past its synchronous start. A SIGINT sent
+   * earlier could find the REPL still at the prompt, or land in the synchronous part, where
+   * Node's REPL owns the signal and drops it if that part ends first.
+   */
+  async startStatement(statement: string, marker: string): Promise<void> {
+    const from = this.output.length;
+    this.send(`console.log(${JSON.stringify(marker)}); ${statement}${this.#newline}`);
+    await this.waitFor(() => this.output.indexOf(`${marker}\n`, from) !== -1, marker);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
   /** Writes raw input, without waiting. */
   send(text: string): void {
     this.child.stdin.write(text);

@@ -126,15 +126,13 @@ describe('tsio REPL on piped stdin', () => {
       const repl = await start();
       await repl.run('bg = createTask(() => sleep(30))');
       const prompts = repl.prompts();
-      repl.send('await sleep(60)\n');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await repl.startStatement('await sleep(60)', 'sleeping');
       repl.child.kill('SIGINT');
       await repl.waitForPrompts(prompts + 1);
       expect(repl.output.endsWith('KeyboardInterrupt\ntsio> ')).toBe(true);
       expect(await repl.run('bg.done()')).toBe('false\n');
       // The CancelledError lands at the statement's await, where it can be caught.
-      repl.send('try { await sleep(60) } catch (e) { caught = e.name }\n');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await repl.startStatement('try { await sleep(60) } catch (e) { caught = e.name }', 'trying');
       repl.child.kill('SIGINT');
       await repl.waitForOutput(/undefined\ntsio> $/);
       expect(await repl.run('caught')).toBe("'CancelledError'\n");
@@ -148,15 +146,16 @@ describe('tsio REPL on piped stdin', () => {
     async () => {
       const repl = await start();
       let prompts = repl.prompts();
-      repl.send('while (true) {}\n');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await repl.startStatement('while (true) {}', 'spinning');
       repl.child.kill('SIGINT');
       await repl.waitForPrompts(prompts + 1);
       expect(repl.output.endsWith('KeyboardInterrupt\ntsio> ')).toBe(true);
       prompts = repl.prompts();
       // A native promise ignores the task's cancellation: the second Ctrl-C stops waiting.
-      repl.send('await new Promise((resolve) => setTimeout(resolve, 60_000))\n');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await repl.startStatement(
+        'await new Promise((resolve) => setTimeout(resolve, 60_000))',
+        'waiting natively',
+      );
       repl.child.kill('SIGINT');
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(repl.prompts()).toBe(prompts);
