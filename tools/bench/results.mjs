@@ -57,6 +57,12 @@ export function resultsDocument({ date, machine, options, runs, rows, recorded, 
   };
 }
 
+/** The date, the machine and the Node runtimes of a run, then `note` (repeats, scale). */
+function runLine(document, note) {
+  const runtimes = document.machine.node.map((v) => `node ${v}`).join(', ');
+  return `${machineLine(document.machine, document.date)}; ${runtimes}${note}`;
+}
+
 /**
  * Writes latest.json, table.md and chart.svg into `dir`; returns the paths written. `note` ends
  * the header line (repeats, scale).
@@ -69,7 +75,7 @@ export function writeResults(dir, { document, tableLines, rows, runtimes, column
     'table.md': [
       '# tsio benchmarks: latest run',
       '',
-      `${line}; ${document.machine.node.map((v) => `node ${v}`).join(', ')}${note}.`,
+      `${runLine(document, note)}.`,
       'Written by `npm run bench` (tools/bench/run.mjs); see tools/bench/README.md for what each bench does.',
       '',
       ...tableLines,
@@ -115,10 +121,8 @@ export function updateDocSections(docFile, sections) {
 
 /** The run's tables for docs/performance.md: a line naming the machine, then the tables. */
 export function docTables({ document, tableLines, note }) {
-  const line = machineLine(document.machine, document.date);
-  const runtimes = document.machine.node.map((v) => `node ${v}`).join(', ');
   return [
-    `Measured ${line}; ${runtimes}${note}.`,
+    `Measured ${runLine(document, note)}.`,
     '',
     ...tableLines.map((l) => l.replace(/^### /, '#### ')),
   ];
