@@ -55,9 +55,16 @@ export const systemClock: Clock = {
   },
 };
 
+/** Its reactions are the cheapest way to queue a microtask (see `nodeHostTimers`). */
+const SETTLED = Promise.resolve();
+
 /**
- * The default host timers: Node's `setTimeout`, `setImmediate`, `queueMicrotask` and
- * `performance.now()`.
+ * The default host timers: Node's `setTimeout`, `setImmediate` and `performance.now()`, and
+ * microtasks queued as reactions of a settled promise. Those take the same queue as Node's
+ * `queueMicrotask`, at the same place, without the async resource and bound wrapper that
+ * `queueMicrotask` creates for every call (a quarter of a contended Lock's time on Node 24).
+ * A callback that throws is reported as an unhandled rejection instead of an uncaught
+ * exception; the loop's own callbacks never throw.
  *
  * Python parity: none (see `HostTimers`)
  */
@@ -75,7 +82,7 @@ export const nodeHostTimers: HostTimers = {
     clearImmediate(handle as NodeJS.Immediate);
   },
   queueMicrotask(callback: () => void): void {
-    queueMicrotask(callback);
+    void SETTLED.then(callback);
   },
   hostNow(): number {
     return performance.now();

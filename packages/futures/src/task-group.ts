@@ -13,6 +13,7 @@ import {
 } from '@tsio/core';
 import { currentTask } from './create-task.js';
 import { Future } from './future.js';
+import { _suspendOn } from './suspend-on.js';
 import { checkCoro } from './internal/check-coro.js';
 import { isBaseError, outcomeOf } from './internal/task-outcome.js';
 import type { Task } from './task.js';
@@ -270,7 +271,7 @@ export class TaskGroup {
         loop: this.#loop as AbstractEventLoop,
       }));
       try {
-        await completed;
+        await _suspendOn(completed);
       } catch (error) {
         if (!isCancelledError(error)) throw error;
         if (!this.#aborting || (disposeAborted && propagate === null)) {

@@ -1,6 +1,7 @@
 import { isCancelledError, TimeoutError, type Coro } from '@tsio/core';
 import { ensureFuture, isFuture, wrapFuture } from './ensure-future.js';
 import { Future } from './future.js';
+import { _suspendOn } from './suspend-on.js';
 import { checkSecondsOrNull } from './internal/check-seconds.js';
 import { describe, isThenable } from './internal/describe.js';
 import { timeout } from './timeout.js';
@@ -98,7 +99,7 @@ async function cancelAndWait(fut: Future<unknown>): Promise<void> {
   fut.addDoneCallback(release);
   try {
     fut.cancel();
-    await waiter;
+    await _suspendOn(waiter);
   } finally {
     fut.removeDoneCallback(release);
   }

@@ -1,5 +1,6 @@
 import { copyContext, getRunningLoop, ValueError, type TimerHandle } from '@tsio/core';
 import { Future } from './future.js';
+import { _suspendOn } from './suspend-on.js';
 import { isFuture } from './ensure-future.js';
 import { describe, isThenable } from './internal/describe.js';
 
@@ -116,7 +117,7 @@ export async function wait<F extends Future<unknown>>(
   const context = copyContext();
   for (const f of futures) f.addDoneCallback(onCompletion, { context });
   try {
-    await waiter;
+    await _suspendOn(waiter);
   } finally {
     timer?.cancel();
     for (const f of futures) f.removeDoneCallback(onCompletion);

@@ -1,5 +1,5 @@
 import { QueueEmpty, QueueFull, QueueShutDown, ValueError, _LoopBinding } from '@tsio/core';
-import { Future, _raisePendingCancellation } from '@tsio/futures';
+import { Future, _raisePendingCancellation, _suspendOn } from '@tsio/futures';
 import { Event } from '@tsio/sync';
 import { Deque } from './internal/deque.js';
 import { QueueIterator } from './internal/queue-iterator.js';
@@ -110,7 +110,7 @@ export class Queue<T> implements AsyncIterable<T> {
       const putter = new Future<void>({ loop: this.#binding.get(this) });
       this.#putters.pushBack(putter);
       try {
-        await putter;
+        await _suspendOn(putter);
         _raisePendingCancellation();
       } catch (error) {
         putter.cancel(); // in case the putter itself is still pending
@@ -166,7 +166,7 @@ export class Queue<T> implements AsyncIterable<T> {
       const getter = new Future<void>({ loop: this.#binding.get(this) });
       this.#getters.pushBack(getter);
       try {
-        await getter;
+        await _suspendOn(getter);
         _raisePendingCancellation();
       } catch (error) {
         getter.cancel(); // in case the getter itself is still pending

@@ -8,7 +8,7 @@ import {
   ValueError,
 } from '@tsio/core';
 import type { AbstractEventLoop, AbstractFuture, ReadTransport } from '@tsio/core';
-import { _raisePendingCancellation } from '@tsio/futures';
+import { _raisePendingCancellation, _suspendOn } from '@tsio/futures';
 import { ChunkBuffer } from './internal/chunk-buffer.js';
 import { NEWLINE, toSeparators } from './internal/separators.js';
 import { DEFAULT_LIMIT } from './internal/stream-limit.js';
@@ -211,7 +211,7 @@ export class StreamReader {
     if (buffer.length === 0 && !this.#eof) {
       const waiter = this.#startWaiting('read');
       try {
-        await waiter;
+        await _suspendOn(waiter);
         _raisePendingCancellation();
       } finally {
         this.#stopWaiting(waiter);
@@ -232,7 +232,7 @@ export class StreamReader {
       if (buffer.length === 0 && !this.#eof) {
         const waiter = this.#startWaiting('read');
         try {
-          await waiter;
+          await _suspendOn(waiter);
           _raisePendingCancellation();
         } catch (error) {
           if (isCancelledError(error) && blocks.length > 0) buffer.unshift(blocks);
@@ -273,7 +273,7 @@ export class StreamReader {
       }
       const waiter = this.#startWaiting('readexactly');
       try {
-        await waiter;
+        await _suspendOn(waiter);
         _raisePendingCancellation();
       } finally {
         this.#stopWaiting(waiter);
@@ -369,7 +369,7 @@ export class StreamReader {
         }
         const waiter = this.#startWaiting('readuntil');
         try {
-          await waiter;
+          await _suspendOn(waiter);
           _raisePendingCancellation();
         } finally {
           this.#stopWaiting(waiter);
@@ -449,7 +449,7 @@ export class StreamReader {
   }
 
   // asyncio's _wait_for_data() in two halves around the caller's own `await`, so a read that
-  // waits makes no promise of its own. Each `await waiter` is followed by
+  // waits makes no promise of its own. Each `await _suspendOn(waiter)` is followed by
   // _raisePendingCancellation(): a task cancelled after its wake-up was delivered but before it
   // resumed (python-differences item 7) then takes nothing, as asyncio throws at that await.
   #startWaiting(method: string): AbstractFuture<void> {

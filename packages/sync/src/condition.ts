@@ -1,5 +1,5 @@
 import { isCancelledError, RuntimeError, _LoopBinding } from '@tsio/core';
-import { Future, _raisePendingCancellation } from '@tsio/futures';
+import { Future, _raisePendingCancellation, _suspendOn } from '@tsio/futures';
 import { Guard } from './internal/guard.js';
 import type { Waiters } from './internal/waiters.js';
 import { Lock } from './lock.js';
@@ -109,7 +109,7 @@ export class Condition {
       try {
         this.#waiters.add(waiter);
         try {
-          await waiter;
+          await _suspendOn(waiter);
           _raisePendingCancellation();
           return true;
         } finally {

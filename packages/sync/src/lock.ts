@@ -1,5 +1,6 @@
 import { isCancelledError, RuntimeError, _LoopBinding } from '@tsio/core';
-import { Future, _raisePendingCancellation } from '@tsio/futures';
+import { Future, _raisePendingCancellation, _suspendOn } from '@tsio/futures';
+import { ACQUIRED } from './internal/acquired.js';
 import { Guard } from './internal/guard.js';
 import { first, type Waiters } from './internal/waiters.js';
 
@@ -32,6 +33,9 @@ export interface LockStatistics {
 export class Lock {
   readonly #waiters: Waiters<true> = new Set();
   readonly #binding = new _LoopBinding();
+  // Made once, so that `hold()` allocates only the guard itself.
+  readonly #release = (): void => this.release();
+  readonly #makeGuard = (): Guard => new Guard(this.#release);
   #locked = false;
 
   /** True while the lock is held. Python parity: `Lock.locked` */
@@ -50,16 +54,21 @@ export class Lock {
    *
    * Python parity: `Lock.acquire`
    */
-  async acquire(): Promise<true> {
+  acquire(): Promise<true> {
+    // Not async: taking a free lock allocates nothing (the promise is shared).
     if (!this.#locked && this.#allWaitersCancelled()) {
       this.#locked = true;
-      return true;
+      return ACQUIRED;
     }
+    return this.#acquireWaiting();
+  }
+
+  async #acquireWaiting(): Promise<true> {
     const waiter = new Future<true>({ loop: this.#binding.get(this) });
     this.#waiters.add(waiter);
     try {
       try {
-        await waiter;
+        await _suspendOn(waiter);
         _raisePendingCancellation();
       } finally {
         this.#waiters.delete(waiter);
@@ -102,9 +111,13 @@ export class Lock {
    *
    * Python parity: `async with lock` (`Lock.__aenter__` / `Lock.__aexit__`)
    */
-  async hold(): Promise<AsyncDisposable & Disposable> {
-    await this.acquire();
-    return new Guard(() => this.release());
+  hold(): Promise<AsyncDisposable & Disposable> {
+    // Not async: one promise reaction per hold instead of a suspended async function.
+    try {
+      return this.acquire().then(this.#makeGuard);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { isCancelledError, ValueError, _LoopBinding } from '@tsio/core';
-import { Future, _raisePendingCancellation } from '@tsio/futures';
+import { Future, _raisePendingCancellation, _suspendOn } from '@tsio/futures';
+import { ACQUIRED } from './internal/acquired.js';
 import { Guard } from './internal/guard.js';
 import type { Waiters } from './internal/waiters.js';
 
@@ -37,6 +38,9 @@ function checkValue(owner: string, value: number): void {
 export class Semaphore {
   readonly #waiters: Waiters<true> = new Set();
   readonly #binding = new _LoopBinding();
+  // Made once, so that `hold()` allocates only the guard itself.
+  readonly #release = (): void => this.release();
+  readonly #makeGuard = (): Guard => new Guard(this.#release);
   #value: number;
 
   /**
@@ -69,16 +73,21 @@ export class Semaphore {
    *
    * Python parity: `Semaphore.acquire`
    */
-  async acquire(): Promise<true> {
+  acquire(): Promise<true> {
+    // Not async: taking a free permit allocates nothing (the promise is shared).
     if (!this.locked()) {
       this.#value -= 1;
-      return true;
+      return ACQUIRED;
     }
+    return this.#acquireWaiting();
+  }
+
+  async #acquireWaiting(): Promise<true> {
     const waiter = new Future<true>({ loop: this.#binding.get(this) });
     this.#waiters.add(waiter);
     try {
       try {
-        await waiter;
+        await _suspendOn(waiter);
         _raisePendingCancellation();
       } finally {
         this.#waiters.delete(waiter);
@@ -119,9 +128,13 @@ export class Semaphore {
    *
    * Python parity: `async with semaphore`
    */
-  async hold(): Promise<AsyncDisposable & Disposable> {
-    await this.acquire();
-    return new Guard(() => this.release());
+  hold(): Promise<AsyncDisposable & Disposable> {
+    // Not async: one promise reaction per hold instead of a suspended async function.
+    try {
+      return this.acquire().then(this.#makeGuard);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Free permits and waiting tasks. Python parity: none (tsio addition) */

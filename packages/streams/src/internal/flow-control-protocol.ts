@@ -1,5 +1,6 @@
 import { ConnectionResetError, getRunningLoop, NotImplementedError } from '@tsio/core';
 import type { AbstractEventLoop, AbstractFuture, Transport } from '@tsio/core';
+import { _suspendOn } from '@tsio/futures';
 import { Protocol } from '@tsio/transports';
 
 /**
@@ -54,7 +55,7 @@ export abstract class FlowControlProtocol extends Protocol {
     const waiter = this._loop.createFuture<void>();
     this.#drainWaiters.push(waiter);
     try {
-      await waiter;
+      await _suspendOn(waiter);
     } finally {
       const index = this.#drainWaiters.indexOf(waiter);
       if (index !== -1) this.#drainWaiters.splice(index, 1);
