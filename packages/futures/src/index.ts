@@ -32,3 +32,4 @@ export type { ExceptStarClause } from './except-star.js';
 export { eagerTaskFactory, createEagerTaskFactory } from './eager-task-factory.js';
 export type { TaskConstructor } from './eager-task-factory.js';
 export { _raisePendingCancellation } from './raise-pending-cancellation.js';
+export { _ListedWaiter } from './listed-waiter.js';
