@@ -19,6 +19,7 @@ import { Future } from './future.js';
 import { checkCoro } from './internal/check-coro.js';
 import { noteFinished, noteRetrieved, watchTask } from './internal/debug-reports.js';
 import { describe, isThenable } from './internal/describe.js';
+import { followCoroutine } from './internal/follow-coroutine.js';
 import type { CancellableWaiter, WaitingTask } from './internal/waiting-task.js';
 
 /** Options of `new Task(coro, options)`; `createTask` and `loop.createTask` take the same minus `loop`. */
@@ -347,8 +348,5 @@ function runCoroutine<T>(task: Task<T>, coro: Coro<T>, signal: AbortSignal): voi
     );
     return;
   }
-  promise.then(
-    (value) => task._settleFromCoroutine(true, value),
-    (error: unknown) => task._settleFromCoroutine(false, error),
-  );
+  followCoroutine(task, promise);
 }
