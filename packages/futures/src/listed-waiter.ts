@@ -32,14 +32,20 @@ export class _ListedWaiter<T> extends Future<T> {
   }
 
   /** @internal */
-  override _deliver(resumption: Resumption, check: boolean, fromHandle: boolean): void {
+  override _deliver(
+    resumption: Resumption,
+    waited: boolean,
+    check: boolean,
+    fromHandle: boolean,
+  ): void {
     this.#list.delete(this);
-    super._deliver(resumption, check, fromHandle);
+    super._deliver(resumption, waited, check, fromHandle);
   }
 }
 
 function hasResumption(callbacks: Future<unknown>['_callbacks']): boolean {
   if (callbacks === null) return false;
+  if (!Array.isArray(callbacks)) return callbacks instanceof Resumption;
   for (const callback of callbacks) if (callback instanceof Resumption) return true;
   return false;
 }
