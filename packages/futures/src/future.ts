@@ -12,6 +12,7 @@ import {
 } from '@tsio/core';
 import { noteRetrieved, watchException, type DebugReport } from './internal/debug-reports.js';
 import { DELIVERY_CONTEXT } from './internal/delivery-context.js';
+import { RareState } from './internal/rare-state.js';
 import { makeResumption, type Resumption } from './internal/resumption.js';
 import { currentWaitingTask, type WaitingTask } from './internal/waiting-task.js';
 
@@ -54,19 +55,14 @@ export class Future<T> implements AbstractFuture<T> {
   /** @internal */ _state: State = PENDING;
   /** @internal */ _result: T | undefined = undefined;
   /** @internal */ _exception: unknown = undefined;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal The CancelledError that ended a Task, kept so result() rethrows it. */
-  _cancelledError: CancelledError | null = null;
   /**
    * @internal The callbacks in registration order: one is stored as is, several in an array
    * (most futures get at most one, and an array would cost 56 more bytes).
    */
   _callbacks: Callback | Callback[] | null = null;
   /** @internal */ readonly _loop: AbstractEventLoop;
-  /** @internal Where the future was created, one frame a line (debug mode only). */
-  readonly _sourceTraceback: string | undefined;
-  /** @internal What the debug reports need once the future is collected (debug mode only). */
-  _report: DebugReport | null = null;
+  /** @internal Cancellation and debug state, created on first use (see RareState). */
+  _rare: RareState | null = null;
 
   /**
    * Creates a pending Future. In debug mode (`loop.setDebug(true)`) it records where it was
@@ -80,7 +76,44 @@ export class Future<T> implements AbstractFuture<T> {
   constructor(options: FutureOptions = {}) {
     const loop = options.loop ?? _currentLoop();
     this._loop = loop;
-    this._sourceTraceback = loop.getDebug() ? creationStack(new.target) : undefined;
+    if (loop.getDebug()) this._rareState().sourceTraceback = creationStack(new.target);
+  }
+
+  /** @internal The message of the cancellation. */
+  get _cancelMessage(): string | undefined {
+    return this._rare === null ? undefined : this._rare.cancelMessage;
+  }
+
+  set _cancelMessage(msg: string | undefined) {
+    if (msg !== undefined || this._rare !== null) this._rareState().cancelMessage = msg;
+  }
+
+  /** @internal The CancelledError that ended a Task, kept so result() rethrows it. */
+  get _cancelledError(): CancelledError | null {
+    return this._rare === null ? null : this._rare.cancelledError;
+  }
+
+  set _cancelledError(error: CancelledError | null) {
+    if (error !== null || this._rare !== null) this._rareState().cancelledError = error;
+  }
+
+  /** @internal Where the future was created, one frame a line (debug mode only). */
+  get _sourceTraceback(): string | undefined {
+    return this._rare === null ? undefined : this._rare.sourceTraceback;
+  }
+
+  /** @internal What the debug reports need once the future is collected (debug mode only). */
+  get _report(): DebugReport | null {
+    return this._rare === null ? null : this._rare.report;
+  }
+
+  set _report(report: DebugReport | null) {
+    if (report !== null || this._rare !== null) this._rareState().report = report;
+  }
+
+  /** @internal */
+  _rareState(): RareState {
+    return (this._rare ??= new RareState());
   }
 
   /**

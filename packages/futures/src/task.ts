@@ -60,9 +60,6 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
   /** @internal */ _waiter: CancellableWaiter | null = null;
-  /** @internal */ _moreWaiters: Set<CancellableWaiter> | null = null;
-  /** @internal */ _abortController: AbortController | null = null;
-  /** @internal */ _abortReason: CancelledError | null = null;
   /** @internal */ _started = false;
   readonly #coro: Coro<T>;
   readonly #context: Context;
@@ -93,6 +90,33 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     if (options.eagerStart === true && loop.isRunning()) this._start();
     // The start handle enters the task's frame itself (`_start(true)`).
     else loop.callSoonWithContext(_SELF_FRAMED_CONTEXT, startTask, this as Task<unknown>);
+  }
+
+  /** @internal The waiters after the first. */
+  get _moreWaiters(): Set<CancellableWaiter> | null {
+    return this._rare === null ? null : this._rare.moreWaiters;
+  }
+
+  set _moreWaiters(waiters: Set<CancellableWaiter> | null) {
+    if (waiters !== null || this._rare !== null) this._rareState().moreWaiters = waiters;
+  }
+
+  /** @internal The controller of the signal, once read. */
+  get _abortController(): AbortController | null {
+    return this._rare === null ? null : this._rare.abortController;
+  }
+
+  set _abortController(controller: AbortController | null) {
+    if (controller !== null || this._rare !== null) this._rareState().abortController = controller;
+  }
+
+  /** @internal The reason the signal is (or will be, once read) aborted with. */
+  get _abortReason(): CancelledError | null {
+    return this._rare === null ? null : this._rare.abortReason;
+  }
+
+  set _abortReason(reason: CancelledError | null) {
+    if (reason !== null || this._rare !== null) this._rareState().abortReason = reason;
   }
 
   /** The coroutine function the task runs. Python parity: `Task.get_coro` */
