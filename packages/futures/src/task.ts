@@ -36,6 +36,12 @@ export interface TaskConstructorOptions {
 
 let taskCounter = 0;
 
+// The bits of `Task._flags`.
+const MUST_CANCEL = 1;
+const STARTED = 2;
+const FLAG_BITS = MUST_CANCEL | STARTED;
+const COUNT_UNIT = 4;
+
 /**
  * A Future that runs a coroutine function: the unit of concurrency. The function starts on
  * the next loop iteration (or at once with `eagerStart`), runs in its own copy of the
@@ -57,10 +63,12 @@ let taskCounter = 0;
  * Python parity: `asyncio.Task`
  */
 export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
-  /** @internal */ _mustCancel = false;
-  /** @internal */ _numCancelsRequested = 0;
+  /**
+   * @internal `_mustCancel` (bit 0), `_started` (bit 1) and `_numCancelsRequested` (above
+   * them) in one field: 16 bytes less per task than three.
+   */
+  _flags = 0;
   /** @internal */ _waiter: CancellableWaiter | null = null;
-  /** @internal */ _started = false;
   readonly #coro: Coro<T>;
   readonly #context: Context;
   /** The name, or the number of an automatic name `Task-<n>`, made into text when first read. */
@@ -90,6 +98,33 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     if (options.eagerStart === true && loop.isRunning()) this._start();
     // The start handle enters the task's frame itself (`_start(true)`).
     else loop.callSoonWithContext(_SELF_FRAMED_CONTEXT, startTask, this as Task<unknown>);
+  }
+
+  /** @internal A cancellation was requested while the task had no waiter to cancel. */
+  get _mustCancel(): boolean {
+    return (this._flags & MUST_CANCEL) !== 0;
+  }
+
+  set _mustCancel(value: boolean) {
+    this._flags = value ? this._flags | MUST_CANCEL : this._flags & ~MUST_CANCEL;
+  }
+
+  /** @internal The first step ran (or was skipped). */
+  get _started(): boolean {
+    return (this._flags & STARTED) !== 0;
+  }
+
+  set _started(value: boolean) {
+    this._flags = value ? this._flags | STARTED : this._flags & ~STARTED;
+  }
+
+  /** @internal The cancellation requests not yet withdrawn. */
+  get _numCancelsRequested(): number {
+    return (this._flags - (this._flags & FLAG_BITS)) / COUNT_UNIT;
+  }
+
+  set _numCancelsRequested(count: number) {
+    this._flags = (this._flags & FLAG_BITS) + count * COUNT_UNIT;
   }
 
   /** @internal The waiters after the first. */
