@@ -84,6 +84,7 @@ export class Future<T> implements AbstractFuture<T> {
     return this._rare === null ? undefined : this._rare.cancelMessage;
   }
 
+  /** @internal */
   set _cancelMessage(msg: string | undefined) {
     if (msg !== undefined || this._rare !== null) this._rareState().cancelMessage = msg;
   }
@@ -93,6 +94,7 @@ export class Future<T> implements AbstractFuture<T> {
     return this._rare === null ? null : this._rare.cancelledError;
   }
 
+  /** @internal */
   set _cancelledError(error: CancelledError | null) {
     if (error !== null || this._rare !== null) this._rareState().cancelledError = error;
   }
@@ -107,6 +109,7 @@ export class Future<T> implements AbstractFuture<T> {
     return this._rare === null ? null : this._rare.report;
   }
 
+  /** @internal */
   set _report(report: DebugReport | null) {
     if (report !== null || this._rare !== null) this._rareState().report = report;
   }

@@ -105,6 +105,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     return (this._flags & MUST_CANCEL) !== 0;
   }
 
+  /** @internal */
   set _mustCancel(value: boolean) {
     this._flags = value ? this._flags | MUST_CANCEL : this._flags & ~MUST_CANCEL;
   }
@@ -114,6 +115,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     return (this._flags & STARTED) !== 0;
   }
 
+  /** @internal */
   set _started(value: boolean) {
     this._flags = value ? this._flags | STARTED : this._flags & ~STARTED;
   }
@@ -123,6 +125,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     return (this._flags - (this._flags & FLAG_BITS)) / COUNT_UNIT;
   }
 
+  /** @internal */
   set _numCancelsRequested(count: number) {
     this._flags = (this._flags & FLAG_BITS) + count * COUNT_UNIT;
   }
@@ -132,6 +135,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     return this._rare === null ? null : this._rare.moreWaiters;
   }
 
+  /** @internal */
   set _moreWaiters(waiters: Set<CancellableWaiter> | null) {
     if (waiters !== null || this._rare !== null) this._rareState().moreWaiters = waiters;
   }
@@ -141,6 +145,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     return this._rare === null ? null : this._rare.abortController;
   }
 
+  /** @internal */
   set _abortController(controller: AbortController | null) {
     if (controller !== null || this._rare !== null) this._rareState().abortController = controller;
   }
@@ -150,6 +155,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     return this._rare === null ? null : this._rare.abortReason;
   }
 
+  /** @internal */
   set _abortReason(reason: CancelledError | null) {
     if (reason !== null || this._rare !== null) this._rareState().abortReason = reason;
   }
