@@ -16,6 +16,7 @@ import { ConnectionError } from '@tsio/core';
 import { EventLoop } from '@tsio/event-loop';
 import { gather } from '@tsio/futures';
 import { openConnection, startServer } from '@tsio/streams';
+import { Event } from '@tsio/sync';
 import { Protocol } from '@tsio/transports';
 import { emit, now, parseArgs } from './common.mjs';
 import { echoClientCommand } from './echo-client.mjs';
@@ -106,8 +107,13 @@ async function inprocClients(loop, port) {
   return { roundTrips: counts.reduce((a, b) => a + b, 0), seconds };
 }
 
+/** Handlers still running, and what `allHandlersDone` waits on (set when they are all done). */
+let runningHandlers = 0;
+const handlersDone = new Event();
+
 /** The streams server's handler: py/echo.py's streams_handler. */
 async function streamsHandler(reader, writer) {
+  runningHandlers += 1;
   try {
     for (;;) {
       const data = await reader.read(65536);
@@ -119,7 +125,14 @@ async function streamsHandler(reader, writer) {
     if (!(error instanceof ConnectionError)) throw error;
   } finally {
     writer.close();
+    runningHandlers -= 1;
+    if (runningHandlers === 0) handlersDone.set();
   }
+}
+
+/** Waits until every handler has returned, so that none outlives the loop. */
+async function allHandlersDone() {
+  if (runningHandlers > 0) await handlersDone.wait();
 }
 
 /** In-process streams clients: py/echo.py's streams_clients. */
@@ -194,6 +207,7 @@ const result = await loop.runUntilComplete(
       server.close();
       server.closeClients();
       await server.waitClosed();
+      await allHandlersDone();
     }
   }),
 );

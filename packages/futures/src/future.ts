@@ -12,6 +12,7 @@ import {
 } from '@tsio/core';
 import { noteRetrieved, watchException, type DebugReport } from './internal/debug-reports.js';
 import { DELIVERY_CONTEXT } from './internal/delivery-context.js';
+import { RareState } from './internal/rare-state.js';
 import { makeResumption, type Resumption } from './internal/resumption.js';
 import { currentWaitingTask, type WaitingTask } from './internal/waiting-task.js';
 
@@ -31,7 +32,8 @@ export interface FutureOptions {
 }
 
 type AnyDoneCallback = (future: Future<unknown>) => void;
-type Callback = { fn: AnyDoneCallback; context: Context } | Resumption;
+/** @internal A done callback, or the `then` of an `await`. */
+export type Callback = { fn: AnyDoneCallback; context: Context } | Resumption;
 
 /**
  * A value that will be available later: the result of an operation, its error, or its
@@ -53,15 +55,14 @@ export class Future<T> implements AbstractFuture<T> {
   /** @internal */ _state: State = PENDING;
   /** @internal */ _result: T | undefined = undefined;
   /** @internal */ _exception: unknown = undefined;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal The CancelledError that ended a Task, kept so result() rethrows it. */
-  _cancelledError: CancelledError | null = null;
-  /** @internal */ _callbacks: Callback[] | null = null;
+  /**
+   * @internal The callbacks in registration order: one is stored as is, several in an array
+   * (most futures get at most one, and an array would cost 56 more bytes).
+   */
+  _callbacks: Callback | Callback[] | null = null;
   /** @internal */ readonly _loop: AbstractEventLoop;
-  /** @internal Where the future was created, one frame a line (debug mode only). */
-  readonly _sourceTraceback: string | undefined;
-  /** @internal What the debug reports need once the future is collected (debug mode only). */
-  _report: DebugReport | null = null;
+  /** @internal Cancellation and debug state, created on first use (see RareState). */
+  _rare: RareState | null = null;
 
   /**
    * Creates a pending Future. In debug mode (`loop.setDebug(true)`) it records where it was
@@ -75,7 +76,47 @@ export class Future<T> implements AbstractFuture<T> {
   constructor(options: FutureOptions = {}) {
     const loop = options.loop ?? _currentLoop();
     this._loop = loop;
-    this._sourceTraceback = loop.getDebug() ? creationStack(new.target) : undefined;
+    if (loop.getDebug()) this._rareState().sourceTraceback = creationStack(new.target);
+  }
+
+  /** @internal The message of the cancellation. */
+  get _cancelMessage(): string | undefined {
+    return this._rare === null ? undefined : this._rare.cancelMessage;
+  }
+
+  /** @internal */
+  set _cancelMessage(msg: string | undefined) {
+    if (msg !== undefined || this._rare !== null) this._rareState().cancelMessage = msg;
+  }
+
+  /** @internal The CancelledError that ended a Task, kept so result() rethrows it. */
+  get _cancelledError(): CancelledError | null {
+    return this._rare === null ? null : this._rare.cancelledError;
+  }
+
+  /** @internal */
+  set _cancelledError(error: CancelledError | null) {
+    if (error !== null || this._rare !== null) this._rareState().cancelledError = error;
+  }
+
+  /** @internal Where the future was created, one frame a line (debug mode only). */
+  get _sourceTraceback(): string | undefined {
+    return this._rare === null ? undefined : this._rare.sourceTraceback;
+  }
+
+  /** @internal What the debug reports need once the future is collected (debug mode only). */
+  get _report(): DebugReport | null {
+    return this._rare === null ? null : this._rare.report;
+  }
+
+  /** @internal */
+  set _report(report: DebugReport | null) {
+    if (report !== null || this._rare !== null) this._rareState().report = report;
+  }
+
+  /** @internal */
+  _rareState(): RareState {
+    return (this._rare ??= new RareState());
   }
 
   /**
@@ -183,10 +224,7 @@ export class Future<T> implements AbstractFuture<T> {
       this._loop.callSoonWithContext(context, callback, this);
       return;
     }
-    const entry = { fn: callback as unknown as AnyDoneCallback, context };
-    // `[entry]` holds one slot; `push` on an empty array would reserve 17.
-    if (this._callbacks === null) this._callbacks = [entry];
-    else this._callbacks.push(entry);
+    this._addCallback({ fn: callback as unknown as AnyDoneCallback, context });
   }
 
   /**
@@ -197,10 +235,11 @@ export class Future<T> implements AbstractFuture<T> {
   removeDoneCallback(callback: DoneCallback<this>): number {
     const callbacks = this._callbacks;
     if (callbacks === null) return 0;
+    const all = Array.isArray(callbacks) ? callbacks : [callbacks];
     const target = callback as unknown as AnyDoneCallback;
-    const kept = callbacks.filter((c) => !('fn' in c) || c.fn !== target);
-    const removed = callbacks.length - kept.length;
-    if (removed > 0) this._callbacks = kept;
+    const kept = all.filter((c) => !('fn' in c) || c.fn !== target);
+    const removed = all.length - kept.length;
+    if (removed > 0) this._callbacks = kept.length > 1 ? kept : (kept[0] ?? null);
     return removed;
   }
 
@@ -224,14 +263,8 @@ export class Future<T> implements AbstractFuture<T> {
     const misuse = task === null ? null : this._checkAwaitedBy(task);
     if (misuse !== null) {
       // `await` ignores what `then` returns: the error must go through the handlers.
-      const [promise, resumption] = makeResumption(
-        null,
-        null,
-        _captureFrame(),
-        onFulfilled,
-        onRejected,
-      );
-      queueMicrotask(() => resumption.deliver(false, misuse, false, false));
+      const [promise, resumption] = makeResumption(null, _captureFrame(), onFulfilled, onRejected);
+      queueMicrotask(() => resumption.deliver(null, false, misuse, false, false));
       return promise;
     }
     const pending = this._state === PENDING;
@@ -243,18 +276,16 @@ export class Future<T> implements AbstractFuture<T> {
     const cancelPending = !pending && task !== null && task._mustCancel;
     const [promise, resumption] = makeResumption(
       pending || cancelPending ? task : null,
-      pending ? this : null,
       _captureFrame(),
       onFulfilled,
       onRejected,
     );
     if (!pending) {
       // Awaiting a done future does not suspend the task in asyncio: resume in a microtask.
-      queueMicrotask(() => this._deliver(resumption, cancelPending, false));
+      queueMicrotask(() => this._deliver(resumption, false, cancelPending, false));
       return promise;
     }
-    if (this._callbacks === null) this._callbacks = [resumption];
-    else this._callbacks.push(resumption);
+    this._addCallback(resumption);
     if (task !== null) {
       task._addWaiter(this);
       // asyncio cancels a new waiter at once when the task has a pending cancellation.
@@ -345,30 +376,48 @@ export class Future<T> implements AbstractFuture<T> {
     this._scheduleCallbacks();
   }
 
+  /** @internal Adds a callback after the others. */
+  _addCallback(callback: Callback): void {
+    const callbacks = this._callbacks;
+    if (callbacks === null) this._callbacks = callback;
+    else if (Array.isArray(callbacks)) callbacks.push(callback);
+    else this._callbacks = [callbacks, callback];
+  }
+
   /** @internal Schedules every callback through the loop, in registration order. */
   _scheduleCallbacks(): void {
     const callbacks = this._callbacks;
     if (callbacks === null) return;
     this._callbacks = null;
-    const loop = this._loop;
-    const self = this as Future<unknown>;
-    for (const callback of callbacks) {
-      if ('fn' in callback) loop.callSoonWithContext(callback.context, callback.fn, self);
-      else loop.callSoonWithContext(DELIVERY_CONTEXT, deliverResumption, self, callback);
+    if (!Array.isArray(callbacks)) {
+      this._scheduleCallback(callbacks);
+      return;
     }
+    for (const callback of callbacks) this._scheduleCallback(callback);
   }
 
-  /** @internal Settles `resumption` with this future's outcome; `check`: apply a pending cancellation. */
-  _deliver(resumption: Resumption, check: boolean, fromHandle: boolean): void {
+  /** @internal */
+  _scheduleCallback(callback: Callback): void {
+    const self = this as Future<unknown>;
+    if ('fn' in callback) this._loop.callSoonWithContext(callback.context, callback.fn, self);
+    else this._loop.callSoonWithContext(DELIVERY_CONTEXT, deliverResumption, self, callback);
+  }
+
+  /**
+   * @internal Settles `resumption` with this future's outcome. `waited`: the task waited on
+   * this future (it stops being its waiter); `check`: apply a pending cancellation.
+   */
+  _deliver(resumption: Resumption, waited: boolean, check: boolean, fromHandle: boolean): void {
+    const waiter = waited ? this : null;
     if (this._state === FINISHED) {
       if (this._exception === undefined) {
-        resumption.deliver(true, this._result, check, fromHandle);
+        resumption.deliver(waiter, true, this._result, check, fromHandle);
         return;
       }
       if (this._report !== null) noteRetrieved(this._report); // asyncio's `__await__`
-      resumption.deliver(false, this._exception, check, fromHandle);
+      resumption.deliver(waiter, false, this._exception, check, fromHandle);
     } else {
-      resumption.deliver(false, this._makeCancelledError(), check, fromHandle);
+      resumption.deliver(waiter, false, this._makeCancelledError(), check, fromHandle);
     }
   }
 }
@@ -376,7 +425,7 @@ export class Future<T> implements AbstractFuture<T> {
 (Future.prototype as unknown as Record<symbol, boolean>)[FUTURE_BRAND] = true;
 
 function deliverResumption(future: Future<unknown>, resumption: Resumption): void {
-  future._deliver(resumption, true, true);
+  future._deliver(resumption, true, true, true);
 }
 
 /** The stack of the code that called `new below(...)`, without the "Error" line. */

@@ -33,3 +33,4 @@ export { eagerTaskFactory, createEagerTaskFactory } from './eager-task-factory.j
 export type { TaskConstructor } from './eager-task-factory.js';
 export { _raisePendingCancellation } from './raise-pending-cancellation.js';
 export { _suspendOn } from './suspend-on.js';
+export { _ListedWaiter } from './listed-waiter.js';

@@ -49,20 +49,14 @@ class Yield<T> implements PromiseLike<T> {
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     const task = currentWaitingTask();
-    const [promise, resumption] = makeResumption(
-      task,
-      null,
-      _captureFrame(),
-      onFulfilled,
-      onRejected,
-    );
+    const [promise, resumption] = makeResumption(task, _captureFrame(), onFulfilled, onRejected);
     this.loop.callSoonWithContext(DELIVERY_CONTEXT, resumeAfterYield, resumption, this.value);
     return promise;
   }
 }
 
 function resumeAfterYield(resumption: Resumption, value: unknown): void {
-  resumption.deliver(true, value, true, true);
+  resumption.deliver(null, true, value, true, true);
 }
 
 /** A sleep's future: cancelling it removes its timer from the loop. */

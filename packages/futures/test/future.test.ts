@@ -195,6 +195,104 @@ describe('Future', () => {
     expect(trace).toEqual(['caught x', 'finally ran', 'finally value 3']);
   });
 
+  it('settles the promise then returns as a native then does, whichever handlers it got', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const out: string[] = [];
+      const show = (p: PromiseLike<unknown>): Promise<string> =>
+        Promise.resolve(p).then(
+          (v) => `value ${String(v)}`,
+          (e: unknown) => `error ${(e as Error).message}`,
+        );
+      const ok = new Future<number>();
+      const failed = new Future<number>();
+      const cancelled = new Future<number>();
+      const pending = [
+        show(ok.then((v) => v + 1)),
+        show(ok.then(undefined, () => 'unused')),
+        show(
+          ok.then(
+            () => {
+              throw new Error('thrown by onFulfilled');
+            },
+            () => 'unused',
+          ),
+        ),
+        show(ok.catch(() => 'unused')),
+        show(failed.then((v) => v)),
+        show(failed.then(undefined, (e: unknown) => `handled ${(e as Error).message}`)),
+        show(
+          failed.then(
+            () => 'unused',
+            () => {
+              throw new Error('thrown by onRejected');
+            },
+          ),
+        ),
+        show(failed.finally(() => out.push('finally ran'))),
+        show(
+          failed.finally(() => {
+            throw new Error('thrown by onFinally');
+          }),
+        ),
+        show(
+          cancelled.then(
+            () => 'unused',
+            () => 'cancel handled',
+          ),
+        ),
+        show(cancelled.finally(() => undefined)),
+      ];
+      ok.setResult(1);
+      failed.setException(new Error('failed'));
+      cancelled.cancel('stop');
+      out.push(...(await Promise.all(pending)));
+      return out;
+    });
+    expect(trace).toEqual([
+      'finally ran',
+      'value 2',
+      'value 1',
+      'error thrown by onFulfilled',
+      'value 1',
+      'error failed',
+      'value handled failed',
+      'error thrown by onRejected',
+      'error failed',
+      'error thrown by onFinally',
+      'value cancel handled',
+      'error stop',
+    ]);
+  });
+
+  it('keeps the order of one, two and three callbacks through removals', async () => {
+    const trace: string[] = [];
+    const futures = [1, 2, 3].map(() => new Future<number>({ loop }));
+    const cb = (name: string) => (): void => {
+      trace.push(name);
+    };
+    const [one, two, three] = futures as [Future<number>, Future<number>, Future<number>];
+    const a = cb('one:a');
+    one.addDoneCallback(a);
+    expect(one.removeDoneCallback(a)).toBe(1);
+    one.addDoneCallback(cb('one:b'));
+    const b = cb('two:b');
+    two.addDoneCallback(cb('two:a'));
+    two.addDoneCallback(b);
+    expect(two.removeDoneCallback(b)).toBe(1);
+    two.addDoneCallback(cb('two:c'));
+    const x = cb('three:x');
+    three.addDoneCallback(x);
+    three.addDoneCallback(cb('three:a'));
+    three.addDoneCallback(x);
+    three.addDoneCallback(cb('three:b'));
+    expect(three.removeDoneCallback(x)).toBe(2);
+    three.addDoneCallback(cb('three:c'));
+    for (const f of futures) f.setResult(0);
+    loop.callSoon(() => loop.stop());
+    await loop.runForever();
+    expect(trace).toEqual(['one:b', 'two:a', 'two:c', 'three:a', 'three:b', 'three:c']);
+  });
+
   it('resumes awaiters only after callbacks registered earlier (FIFO through the loop)', async () => {
     const trace = await runOnNewLoop(async () => {
       const out: string[] = [];

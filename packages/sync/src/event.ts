@@ -1,5 +1,5 @@
 import { _LoopBinding } from '@tsio/core';
-import { Future } from '@tsio/futures';
+import { _ListedWaiter, type Future } from '@tsio/futures';
 
 /** What `Event.statistics()` reports. */
 export interface EventStatistics {
@@ -50,22 +50,32 @@ export class Event {
   }
 
   /**
-   * Resolves to true once the event is set (at once if it is). Cancelling the waiting task
-   * just removes it from the waiters.
+   * Resolves to true once the event is set, and at once if it is set already. Cancelling the
+   * waiting task just removes it from the waiters.
    *
-   * @throws RuntimeError "no running event loop", or if the event was used from another loop.
+   * While the event is unset, this returns the waiter itself, a tsio `Future<true>` that
+   * leaves the waiters when its awaiter resumes, rather than a `Promise`: it is awaitable and
+   * has `then`, `catch` and `finally`, but it is no `instanceof Promise` (wrap it in
+   * `Promise.resolve()` where a real `Promise` is needed). Returning the waiter instead of
+   * awaiting it in an async function roughly halves what a waiting task costs in memory.
+   * While the event is set, and on misuse, it returns a native promise (resolved with true, or
+   * rejected with the error), as the async function did.
+   *
+   * @throws RuntimeError (as a rejected promise) "no running event loop", or if the event was
+   *   used from another loop.
    *
    * Python parity: `Event.wait`
    */
-  async wait(): Promise<true> {
-    if (this.#value) return true;
-    const waiter = new Future<true>({ loop: this.#binding.get(this) });
-    this.#waiters.add(waiter);
+  wait(): Promise<true> | Future<true> {
+    // asyncio returns True without suspending while the event is set.
+    if (this.#value) return Promise.resolve(true as const);
+    let loop;
     try {
-      return await waiter;
-    } finally {
-      this.#waiters.delete(waiter);
+      loop = this.#binding.get(this);
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
+    return new _ListedWaiter<true>(loop, this.#waiters);
   }
 
   /** The number of waiting tasks. Python parity: none (tsio addition, like `Queue.qsize`) */

@@ -1,5 +1,5 @@
 import { getRunningLoop } from '@tsio/core';
-import { createTask, gather } from '@tsio/futures';
+import { createTask, currentTask, Future, gather, sleep } from '@tsio/futures';
 import { Event } from '../src/index.js';
 import { outcome, runOnNewLoop, spin } from './helpers.js';
 
@@ -76,6 +76,106 @@ describe('Event', () => {
       return [await outcome(t), `isSet=${ev.isSet()} waiters=${ev.statistics().waiters}`];
     });
     expect(trace).toEqual(['result true', 'isSet=false waiters=0']);
+  });
+
+  it('removes a cancelled waiter and still wakes the others in order', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const ev = new Event();
+      const woken: string[] = [];
+      const tasks = ['a', 'b', 'c', 'd'].map((name) =>
+        createTask(async () => {
+          await ev.wait();
+          woken.push(name);
+        }),
+      );
+      await spin();
+      const out = [`waiters=${ev.statistics().waiters}`];
+      tasks[1]?.cancel();
+      await spin();
+      out.push(`after cancel: waiters=${ev.statistics().waiters} ${String(ev)}`);
+      ev.set();
+      await gather(tasks, { returnExceptions: true });
+      out.push(`woken=${woken.join()} waiters=${ev.statistics().waiters}`);
+      out.push(`b: ${await outcome(tasks[1] as PromiseLike<unknown>)}`);
+      return out;
+    });
+    expect(trace).toEqual([
+      'waiters=4',
+      'after cancel: waiters=3 <Event [unset, waiters:3]>',
+      'woken=a,c,d waiters=0',
+      'b: CancelledError',
+    ]);
+  });
+
+  it('lists a woken waiter until its task resumes, as asyncio does', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const ev = new Event();
+      const tasks = [1, 2].map(() => createTask(() => ev.wait()));
+      await spin();
+      ev.set();
+      const out = [String(ev)];
+      await gather(tasks);
+      out.push(String(ev));
+      return out;
+    });
+    expect(trace).toEqual(['<Event [set, waiters:2]>', '<Event [set]>']);
+  });
+
+  it('returns a promise while set, and an awaitable Future while unset', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const ev = new Event();
+      const unset = ev.wait();
+      const out = [`unset: Future=${unset instanceof Future} Promise=${unset instanceof Promise}`];
+      const settled = unset.finally(() => out.push('finally'));
+      const wrapped = Promise.resolve(unset);
+      ev.set();
+      out.push(`then: ${await unset.then((v) => `got ${v}`)}`);
+      out.push(`finally resolves to ${await settled}, Promise.resolve to ${await wrapped}`);
+      const set = ev.wait();
+      out.push(`set: Promise=${set instanceof Promise} ${await set}`);
+      out.push(`waiters=${ev.statistics().waiters}`);
+      return out;
+    });
+    expect(trace).toEqual([
+      'unset: Future=true Promise=false',
+      'finally',
+      'then: got true',
+      'finally resolves to true, Promise.resolve to true',
+      'set: Promise=true true',
+      'waiters=0',
+    ]);
+  });
+
+  it('removes a waiter that is cancelled without being awaited', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const ev = new Event();
+      const waiter = ev.wait();
+      const out = [`waiters=${ev.statistics().waiters}`];
+      if (waiter instanceof Future) waiter.cancel();
+      out.push(`cancelled: waiters=${ev.statistics().waiters}`);
+      const other = createTask(() => ev.wait());
+      await spin();
+      ev.set();
+      out.push(`other: ${await outcome(other)} waiters=${ev.statistics().waiters}`);
+      return out;
+    });
+    expect(trace).toEqual(['waiters=1', 'cancelled: waiters=0', 'other: result true waiters=0']);
+  });
+
+  it('does not suspend while set, so a pending cancellation waits for the next suspension', async () => {
+    const trace = await runOnNewLoop(async () => {
+      const ev = new Event();
+      ev.set();
+      const task = createTask(async () => {
+        const out: string[] = [];
+        currentTask()?.cancel();
+        out.push(`wait: ${await outcome(ev.wait())}`);
+        out.push(`sleep: ${await outcome(sleep(0))}`);
+        return out;
+      });
+      return await task;
+    });
+    expect(trace).toEqual(['wait: result true', 'sleep: CancelledError']);
   });
 
   it('refuses to be used from a second loop', async () => {

@@ -1,4 +1,12 @@
-import { Context, ContextVar, copyContext } from '@tsio/core';
+import {
+  _captureFrame,
+  _contextFrame,
+  _switchToFrame,
+  Context,
+  ContextVar,
+  copyContext,
+  type ExecutionFrame,
+} from '@tsio/core';
 import { allTasks, createTask, currentTask, sleep, type Task } from '../../src/index.js';
 import { runOnNewLoop, spin } from '../helpers.js';
 
@@ -121,5 +129,42 @@ describe('Task context and currentTask', () => {
     expect(sizes).toEqual([1, 2, 1]);
     expect(containsSelf).toBe(true);
     expect(() => allTasks()).toThrow('no running event loop');
+  });
+});
+
+describe('Task outcome when the coroutine leaves its frame synchronously', () => {
+  // A task finds itself through its frame when its coroutine's promise settles, unless the
+  // coroutine left that frame before returning the promise.
+  it('settles the task itself, not the task whose frame the coroutine switched to', async () => {
+    const trace = await runOnNewLoop(async () => {
+      let frameOfA: ExecutionFrame | undefined;
+      let releaseA!: (value: string) => void;
+      const a = createTask(async () => {
+        frameOfA = _captureFrame();
+        return await new Promise<string>((resolve) => (releaseA = resolve));
+      });
+      await spin();
+      const b = createTask(() => {
+        const promise = (async () => {
+          await null;
+          return 'b';
+        })();
+        _switchToFrame(frameOfA);
+        return promise;
+      });
+      const c = createTask(async () => {
+        _switchToFrame(_contextFrame(new Context()));
+        throw new Error('c');
+      });
+      const out = [
+        `b: ${await b}`,
+        `c: ${await c.then(String, (e: unknown) => (e as Error).message)}`,
+      ];
+      out.push(`a done: ${a.done()}`);
+      releaseA('a');
+      out.push(`a: ${await a}`);
+      return out;
+    });
+    expect(trace).toEqual(['b: b', 'c: c', 'a done: false', 'a: a']);
   });
 });
