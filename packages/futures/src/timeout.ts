@@ -7,8 +7,10 @@ import {
   type Handle,
 } from '@tsio/core';
 import { currentTask } from './create-task.js';
+import { isFuture } from './ensure-future.js';
 import { checkSecondsOrNull } from './internal/check-seconds.js';
 import { describe } from './internal/describe.js';
+import { _suspendOn } from './suspend-on.js';
 import type { Task } from './task.js';
 
 /** asyncio's `_State` values, used in messages and `toString()`. */
@@ -179,7 +181,9 @@ export class Timeout {
     this.#enter();
     let value: T;
     try {
-      value = await fn(this);
+      const result = fn(this);
+      // A tsio future (`run(() => sleep(1))`) is awaited without the thenable protocol.
+      value = isFuture(result) ? ((await _suspendOn(result)) as T) : await result;
     } catch (error) {
       throw this.#exit(true, error);
     }
