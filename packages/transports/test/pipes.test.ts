@@ -91,27 +91,38 @@ async function connectFifo(readFd: number, writeFd: number) {
 
 describe('connectReadPipe', () => {
   it("reads a child's stdout to EOF, then closes (test_read_pipe)", async () => {
-    const child = spawn(process.execPath, ['-e', 'process.stdout.write("hello pipe")'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    await run(async () => {
-      const loop = getRunningLoop();
-      const [transport, protocol] = await loop.connectReadPipe(() => new Reader(), child.stdout);
-      expect(protocol.events).toEqual(['connectionMade']);
-      expect(transport.getExtraInfo('pipe')).toBe(child.stdout);
-      expect(transport.isReading()).toBe(true);
-      expect(await protocol.done).toBeNull();
-      expect(protocol.text()).toBe('hello pipe');
-      expect(protocol.events).toEqual([
-        'connectionMade',
-        'data',
-        'eofReceived',
-        'connectionLost null',
-      ]);
-      expect(transport.isClosing()).toBe(true);
-      expect(transport.isReading()).toBe(false);
-      transport.close(); // closing twice does nothing
-    });
+    // The child writes only once its stdin ends, after the state right after connecting was
+    // checked: a child that wrote and exited before that (a slow parent) would already have
+    // delivered its data and EOF, or, exiting before the transport listened, lost its output
+    // (Node resumes and drains an exited child's unread stdout).
+    const child = spawn(
+      process.execPath,
+      ['-e', 'process.stdin.resume().on("end", () => process.stdout.write("hello pipe"))'],
+      { stdio: ['pipe', 'pipe', 'ignore'] },
+    );
+    try {
+      await run(async () => {
+        const loop = getRunningLoop();
+        const [transport, protocol] = await loop.connectReadPipe(() => new Reader(), child.stdout);
+        expect(protocol.events).toEqual(['connectionMade']);
+        expect(transport.getExtraInfo('pipe')).toBe(child.stdout);
+        expect(transport.isReading()).toBe(true);
+        child.stdin?.end();
+        expect(await protocol.done).toBeNull();
+        expect(protocol.text()).toBe('hello pipe');
+        expect(protocol.events).toEqual([
+          'connectionMade',
+          'data',
+          'eofReceived',
+          'connectionLost null',
+        ]);
+        expect(transport.isClosing()).toBe(true);
+        expect(transport.isReading()).toBe(false);
+        transport.close(); // closing twice does nothing
+      });
+    } finally {
+      child.stdin?.destroy(); // the child ends even when a check above failed
+    }
     expect(child.stdout?.destroyed).toBe(true);
   });
 

@@ -113,16 +113,25 @@ export class ReplSession {
   }
 
   /**
-   * Types `statement` after a `console.log(marker)` and waits until the marker is printed, then
-   * a little more: the statement is then running past its synchronous start. A SIGINT sent
-   * earlier could find the REPL still at the prompt, or land in the synchronous part, where
-   * Node's REPL owns the signal and drops it if that part ends first.
+   * Types `statement` and waits until it runs; returns the line typed. By default the line
+   * first awaits `sleep(0)`, then prints `marker`: once the marker shows, Node's eval of the
+   * line has returned (a SIGINT is tsio's again, not the watchdog's of Node's REPL, which drops
+   * one that comes as the synchronous part ends), and by the time the process handles a signal
+   * sent now, the statement waits at its own `await`. With `sync`, the marker is printed in the
+   * synchronous part, for a statement that never leaves it (`while (true) {}`).
    */
-  async startStatement(statement: string, marker: string): Promise<void> {
+  async startStatement(
+    statement: string,
+    marker: string,
+    { sync = false }: { sync?: boolean } = {},
+  ): Promise<string> {
     const from = this.output.length;
-    this.send(`console.log(${JSON.stringify(marker)}); ${statement}${this.#newline}`);
-    await this.waitFor(() => this.output.indexOf(`${marker}\n`, from) !== -1, marker);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const line = `${sync ? '' : 'await sleep(0); '}console.log(${JSON.stringify(marker)}); ${statement}`;
+    this.send(line + this.#newline);
+    // The marker's own line: a terminal's echo of the input has it in quotes.
+    const printed = new RegExp(`${marker}\\r?\\n`);
+    await this.waitFor(() => printed.test(this.output.slice(from)), marker);
+    return line;
   }
 
   /** Writes raw input, without waiting. */

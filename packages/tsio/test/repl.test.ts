@@ -68,11 +68,12 @@ describe('tsio REPL on piped stdin', () => {
     async () => {
       const repl = await start();
       await repl.run(
-        'ticks = 0; bg = createTask(async () => { for (;;) { await sleep(0.01); ticks++ } })',
+        "ticks = 0; bg = createTask(async () => { for (;;) { await sleep(0.01); if (++ticks === 6) console.log('ticked while idle') } })",
       );
+      // Idle at the prompt: no statement runs, the loop still does. (The statement printed its
+      // prompt before the task's first tick, so the sixth comes after it.)
+      await repl.waitForOutput(/tsio> ticked while idle\n$/);
       expect(await repl.run('bg')).toMatch(/^<Task pending name='Task-\d+'/);
-      // Idle at the prompt: no statement runs, the loop still does.
-      await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await repl.run('ticks > 5')).toBe('true\n');
       expect(await repl.run('bg.done()')).toBe('false\n');
       await repl.end();
@@ -146,7 +147,7 @@ describe('tsio REPL on piped stdin', () => {
     async () => {
       const repl = await start();
       let prompts = repl.prompts();
-      await repl.startStatement('while (true) {}', 'spinning');
+      await repl.startStatement('while (true) {}', 'spinning', { sync: true });
       repl.child.kill('SIGINT');
       await repl.waitForPrompts(prompts + 1);
       expect(repl.output.endsWith('KeyboardInterrupt\ntsio> ')).toBe(true);
@@ -187,7 +188,9 @@ describe('tsio REPL on piped stdin', () => {
       const session = await ReplSession.piped('banner');
       sessions.push(session);
       session.child.kill('SIGINT');
-      await session.waitForOutput(/To exit, press Ctrl\+C again/);
+      // The hint and the prompt after it are two writes, which can arrive apart: wait for both,
+      // or run() would count that prompt as the end of its statement.
+      await session.waitForOutput(/To exit, press Ctrl\+C again[^\n]*\ntsio> $/);
       expect(await session.run("'still here'")).toBe("'still here'\n");
       expect(await session.end()).toEqual({ code: 0, signal: null });
     },
@@ -220,15 +223,14 @@ describe.each(hasScript() ? ['terminal'] : [])('tsio REPL on a %s', () => {
       const repl = await start('dumb');
       expect(await repl.run("await sleep(0.05, 'hello')")).toContain("'hello'");
       const prompts = repl.prompts();
-      repl.send('await sleep(60)\r');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sleeping = await repl.startStatement('await sleep(60)', 'sleeping');
       repl.send('\u0003');
       await repl.waitForPrompts(prompts + 1);
       expect(repl.output).toMatch(/KeyboardInterrupt\r?\ntsio> $/);
       expect(await repl.run('1 + 1')).toContain('2');
       expect(await repl.end()).toEqual({ code: 0, signal: null });
       const history = readFileSync(path.join(repl.home, '.tsio_repl_history'), 'utf8');
-      expect(history.split('\n')).toEqual(expect.arrayContaining(['1 + 1', 'await sleep(60)']));
+      expect(history.split('\n')).toEqual(expect.arrayContaining(['1 + 1', sleeping]));
     },
     TIMEOUT,
   );

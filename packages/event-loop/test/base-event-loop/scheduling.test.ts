@@ -89,19 +89,59 @@ describe('callSoon', () => {
 });
 
 describe('callLater and callAt', () => {
-  it('runs timers in deadline order (test_call_later)', async () => {
-    const log: number[] = [];
+  it('runs timers in deadline order (test_call_later)', () => {
+    // On a fake clock, so that no time passes between the callLater calls: the deadlines are
+    // exactly start + delay, whatever the machine's load.
+    const { clock, host } = fakeEnvironment();
+    const fake = new BaseEventLoop({ clock, hostTimers: host });
+    const start = fake.time();
+    const log: [number, number][] = [];
+    const record = (delay: number): void => {
+      log.push([delay, fake.time() - start]);
+    };
+    const t100 = fake.callLater(0.1, record, 0.1);
+    const t0 = fake.callLater(0.0, record, 0);
+    const t50 = fake.callLater(0.05, record, 0.05);
+    expect([t100.when(), t0.when(), t50.when()]).toEqual([start + 0.1, start, start + 0.05]);
+    void fake.runForever();
+    host.flush();
+    expect(log).toEqual([[0, 0]]);
+    host.advance(0.049); // start + 0.049
+    expect(log.length).toBe(1); // nothing runs before its deadline
+    host.advance(0.002); // start + 0.051
+    expect(log.length).toBe(2);
+    host.advance(0.048); // start + 0.099
+    expect(log.length).toBe(2);
+    host.advance(0.011); // start + 0.11 (the host timeout is armed in whole ms, rounded up)
+    expect(log.map(([delay]) => delay)).toEqual([0, 0.05, 0.1]);
+    for (const [delay, ranAfter] of log) {
+      expect(ranAfter).toBeGreaterThanOrEqual(delay - 1e-9);
+      expect(ranAfter).toBeLessThan(delay + 0.002);
+    }
+    fake.stop();
+    host.flush();
+    fake.close();
+  });
+
+  it('runs timers in deadline order on the real clock (test_call_later)', async () => {
+    // callLater measures from its own call, and on a loaded machine any time can pass between
+    // two calls: the order checked is the order of the deadlines the handles report.
     const start = loop.time(); // before scheduling: each deadline is at least start + delay
-    // callLater measures from its own call: on a loaded machine 10 ms can pass between two
-    // calls, so the order is checked with deadlines 50 ms apart.
-    loop.callLater(0.1, () => {
-      log.push(100);
-      loop.stop();
+    const ran: { delay: number; when: number; at: number }[] = [];
+    const handles = [0.1, 0.0, 0.05].map((delay) => {
+      const before = loop.time();
+      const handle = loop.callLater(delay, () => {
+        ran.push({ delay, when: handle.when(), at: loop.time() });
+        if (ran.length === 3) loop.stop();
+      });
+      expect(handle.when()).toBeGreaterThanOrEqual(before + delay);
+      expect(handle.when()).toBeLessThanOrEqual(loop.time() + delay);
+      return { delay, when: handle.when() };
     });
-    loop.callLater(0.0, () => log.push(0));
-    loop.callLater(0.05, () => log.push(50));
     await loop.runForever();
-    expect(log).toEqual([0, 50, 100]);
+    const byDeadline = [...handles].sort((a, b) => a.when - b.when).map(({ delay }) => delay);
+    expect(ran.map(({ delay }) => delay)).toEqual(byDeadline);
+    for (const { when, at } of ran) expect(at).toBeGreaterThanOrEqual(when);
     expect(loop.time() - start).toBeGreaterThanOrEqual(0.1);
     // callAt with deadlines from one reading of the clock: exact order, however slow the calls.
     const base = loop.time();

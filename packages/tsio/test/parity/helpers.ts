@@ -1,4 +1,4 @@
-import { BaseEventLoop, isCancelledError } from '../../src/index.js';
+import { BaseEventLoop, isCancelledError, type Clock } from '../../src/index.js';
 
 /**
  * Loops for traces never run out of their time slice: within a slice the next iteration is a
@@ -25,8 +25,11 @@ export async function trace(
 /** Runs a synchronous scenario against a fresh loop (which it may run), then closes it. */
 export async function traceLoop(
   scenario: (loop: BaseEventLoop, tr: string[]) => Promise<void>,
+  clock?: Clock,
 ): Promise<string[]> {
-  const loop = new BaseEventLoop(TRACE_LOOP_OPTIONS);
+  const loop = new BaseEventLoop(
+    clock === undefined ? TRACE_LOOP_OPTIONS : { ...TRACE_LOOP_OPTIONS, clock },
+  );
   const tr: string[] = [];
   try {
     await scenario(loop, tr);
