@@ -5,17 +5,22 @@
 // --variant streams: `startServer(handler, '127.0.0.1', 0)`, whose handler loops
 // `reader.read(65536)` -> `writer.write(data)` -> `await writer.drain()`; the in-process
 // clients use openConnection + write/drain/readexactly (py/echo.py's streams variant).
+// --variant protocol-task / protocol-reader (not in the run's matrix; the streams bisection of
+// docs/performance.md): a Protocol whose dataReceived wakes a task that writes the data back,
+// through a Future, or through a StreamReader the task reads from; clients as for protocol.
 // --client inproc: the clients run in the same loop (measures client and server together on
 // one core); --client ext: the anchors' external C client (echo-client.mjs), so only the
-// server is measured. ops = round trips; mib_per_s = payload MiB/s in one direction. The same
+// server is measured. ops = round trips; mib_per_s = payload MiB/s in one direction;
+// cpu_user_us / cpu_system_us = this process's CPU time per round trip. The same
 // work and the same JSON line as ../shared/bench-anchors' js/echo.mjs and py/echo.py.
-// Usage: node tools/bench/echo.mjs [--variant protocol|streams] [--size 1024|10240|102400]
+// Usage: node tools/bench/echo.mjs [--variant protocol|streams|protocol-task|protocol-reader]
+//          [--size 1024|10240|102400]
 //          [--client inproc|ext] [--conns 10] [-n N] [--max-seconds 20]
 import { spawn } from 'node:child_process';
 import { ConnectionError } from '@tsio/core';
 import { EventLoop } from '@tsio/event-loop';
 import { gather } from '@tsio/futures';
-import { openConnection, startServer } from '@tsio/streams';
+import { openConnection, startServer, StreamReader } from '@tsio/streams';
 import { Event } from '@tsio/sync';
 import { Protocol } from '@tsio/transports';
 import { emit, now, parseArgs } from './common.mjs';
@@ -29,8 +34,9 @@ const args = parseArgs({
   conns: 10,
   maxSeconds: 20,
 });
-if (args.variant !== 'protocol' && args.variant !== 'streams') {
-  throw new Error(`--variant ${args.variant}: 'protocol' or 'streams'`);
+const VARIANTS = ['protocol', 'streams', 'protocol-task', 'protocol-reader'];
+if (!VARIANTS.includes(args.variant)) {
+  throw new Error(`--variant ${args.variant}: one of ${VARIANTS.join(', ')}`);
 }
 if (args.client !== 'inproc' && args.client !== 'ext') throw new Error('--client is inproc or ext');
 const size = args.size;
@@ -47,6 +53,65 @@ class EchoServerProtocol extends Protocol {
   }
   eofReceived() {
     return false; // close
+  }
+}
+
+/**
+ * A server whose data wakes a task that writes it back: through a Future the task awaits, or
+ * (`viaReader`) through a StreamReader the task reads from. The layers between a Protocol and
+ * a streams server, one at a time.
+ */
+class WakeTaskProtocol extends Protocol {
+  constructor(loop, viaReader) {
+    super();
+    this.loop = loop;
+    this.reader = viaReader ? new StreamReader({ loop }) : null;
+    this.chunks = [];
+    this.waiter = null;
+    this.ended = false;
+  }
+  connectionMade(transport) {
+    this.transport = transport;
+    this.loop.createTask(() => (this.reader ? this.echoFromReader() : this.echoFromChunks()));
+  }
+  dataReceived(data) {
+    if (this.reader !== null) {
+      this.reader.feedData(data);
+      return;
+    }
+    this.chunks.push(data);
+    this.wake();
+  }
+  eofReceived() {
+    return false; // close
+  }
+  connectionLost() {
+    this.reader?.feedEof();
+    this.ended = true;
+    this.wake();
+  }
+  wake() {
+    const waiter = this.waiter;
+    if (waiter === null) return;
+    this.waiter = null;
+    waiter.setResult(undefined);
+  }
+  async echoFromChunks() {
+    for (;;) {
+      while (this.chunks.length === 0) {
+        if (this.ended) return;
+        this.waiter = this.loop.createFuture();
+        await this.waiter;
+      }
+      for (const chunk of this.chunks.splice(0)) this.transport.write(chunk);
+    }
+  }
+  async echoFromReader() {
+    for (;;) {
+      const data = await this.reader.read(65536);
+      if (data.length === 0) return;
+      this.transport.write(data);
+    }
   }
 }
 
@@ -192,13 +257,18 @@ async function externalClient(port, cmd) {
 }
 
 const external = args.client === 'ext' ? echoClientCommand() : null;
+const cpuAtStart = process.cpuUsage();
 const loop = new EventLoop();
 const result = await loop.runUntilComplete(
   loop.createTask(async () => {
     const streams = args.variant === 'streams';
+    const factory =
+      args.variant === 'protocol'
+        ? () => new EchoServerProtocol()
+        : () => new WakeTaskProtocol(loop, args.variant === 'protocol-reader');
     const server = streams
       ? await startServer(streamsHandler, '127.0.0.1', 0)
-      : await loop.createServer(() => new EchoServerProtocol(), '127.0.0.1', 0);
+      : await loop.createServer(factory, '127.0.0.1', 0);
     const port = server.sockets[0].address().port;
     try {
       if (external) return await externalClient(port, external.cmd);
@@ -212,10 +282,19 @@ const result = await loop.runUntilComplete(
   }),
 );
 loop.close();
+// This process's CPU per round trip (with --client ext, the server's alone), start-up included.
+const cpu = process.cpuUsage(cpuAtStart);
 const label = size % 1024 === 0 ? `${size / 1024}KiB` : `${size}B`;
-emit(`echo_${args.variant}_${label}${external ? '_ext' : ''}`, result.roundTrips, result.seconds, {
-  msg_size: size,
-  conns,
-  client: external ? external.label : 'inproc',
-  mib_per_s: Math.round(((result.roundTrips * size) / 1048576 / result.seconds) * 100) / 100,
-});
+emit(
+  `echo_${args.variant.replace('-', '_')}_${label}${external ? '_ext' : ''}`,
+  result.roundTrips,
+  result.seconds,
+  {
+    msg_size: size,
+    conns,
+    client: external ? external.label : 'inproc',
+    mib_per_s: Math.round(((result.roundTrips * size) / 1048576 / result.seconds) * 100) / 100,
+    cpu_user_us: Math.round((cpu.user / result.roundTrips) * 100) / 100,
+    cpu_system_us: Math.round((cpu.system / result.roundTrips) * 100) / 100,
+  },
+);
