@@ -130,36 +130,6 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     this._flags = (this._flags & FLAG_BITS) + count * COUNT_UNIT;
   }
 
-  /** @internal The waiters after the first. */
-  get _moreWaiters(): Set<CancellableWaiter> | null {
-    return this._rare === null ? null : this._rare.moreWaiters;
-  }
-
-  /** @internal */
-  set _moreWaiters(waiters: Set<CancellableWaiter> | null) {
-    if (waiters !== null || this._rare !== null) this._rareState().moreWaiters = waiters;
-  }
-
-  /** @internal The controller of the signal, once read. */
-  get _abortController(): AbortController | null {
-    return this._rare === null ? null : this._rare.abortController;
-  }
-
-  /** @internal */
-  set _abortController(controller: AbortController | null) {
-    if (controller !== null || this._rare !== null) this._rareState().abortController = controller;
-  }
-
-  /** @internal The reason the signal is (or will be, once read) aborted with. */
-  get _abortReason(): CancelledError | null {
-    return this._rare === null ? null : this._rare.abortReason;
-  }
-
-  /** @internal */
-  set _abortReason(reason: CancelledError | null) {
-    if (reason !== null || this._rare !== null) this._rareState().abortReason = reason;
-  }
-
   /** The coroutine function the task runs. Python parity: `Task.get_coro` */
   getCoro(): Coro<T> {
     return this.#coro;
@@ -203,11 +173,12 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
    * the cancellation with `uncancel()`.
    */
   get signal(): AbortSignal {
-    if (this._abortController === null) {
-      this._abortController = new AbortController();
-      if (this._abortReason !== null) this._abortController.abort(this._abortReason);
+    const rare = this._rareState();
+    if (rare.abortController === null) {
+      rare.abortController = new AbortController();
+      if (rare.abortReason !== null) rare.abortController.abort(rare.abortReason);
     }
-    return this._abortController.signal;
+    return rare.abortController.signal;
   }
 
   /**
@@ -226,8 +197,9 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
     let delivered = false;
     const first = this._waiter;
     if (first !== null && first.cancel(msg)) delivered = true;
-    if (this._moreWaiters !== null) {
-      for (const waiter of [...this._moreWaiters]) if (waiter.cancel(msg)) delivered = true;
+    const more = this._rare?.moreWaiters ?? null;
+    if (more !== null) {
+      for (const waiter of [...more]) if (waiter.cancel(msg)) delivered = true;
     }
     if (!delivered) {
       this._mustCancel = true;
@@ -288,13 +260,13 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   /** @internal */
   _addWaiter(waiter: CancellableWaiter): void {
     if (this._waiter === null) this._waiter = waiter;
-    else if (this._waiter !== waiter) (this._moreWaiters ??= new Set()).add(waiter);
+    else if (this._waiter !== waiter) (this._rareState().moreWaiters ??= new Set()).add(waiter);
   }
 
   /** @internal */
   _removeWaiter(waiter: CancellableWaiter): void {
     if (this._waiter === waiter) this._waiter = null;
-    else this._moreWaiters?.delete(waiter);
+    else this._rare?.moreWaiters?.delete(waiter);
   }
 
   /** @internal */
@@ -305,9 +277,10 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
 
   /** @internal Aborts the signal (now if it exists, else when first read). */
   _abort(msg: string | undefined): void {
-    if (this._abortReason !== null) return;
-    this._abortReason = new CancelledError(msg);
-    this._abortController?.abort(this._abortReason);
+    if (this._rare !== null && this._rare.abortReason !== null) return;
+    const rare = this._rareState();
+    rare.abortReason = new CancelledError(msg);
+    rare.abortController?.abort(rare.abortReason);
   }
 
   /**
@@ -391,7 +364,7 @@ export class Task<T> extends Future<T> implements AbstractTask<T>, WaitingTask {
   /** @internal */
   _clearWaiters(): void {
     this._waiter = null;
-    this._moreWaiters = null;
+    if (this._rare !== null) this._rare.moreWaiters = null;
     _unregisterTask(this._loop, this);
     if (this._report !== null) noteFinished(this._report);
   }
